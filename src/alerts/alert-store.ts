@@ -1,0 +1,65 @@
+// AlertStore: alerts under newest-first keys, with an id marker that makes raising an alert idempotent.
+import type { Alert, AlertType } from '../model/alert'
+import { KEYS } from '../storage/keys'
+import { getJson, putJson } from '../storage/kv-json'
+
+/** Metadata on each alert key: filter by type without reading the value. */
+interface AlertIndexMeta {
+  t: AlertType
+}
+
+export interface AlertPage {
+  alerts: Alert[]
+  nextKvCursor: string | null
+}
+
+export class AlertStore {
+  constructor(private readonly kv: KVNamespace) {}
+
+  /**
+   * Stores an alert unless one with the same id exists; true when it is new.
+   * The id marker (holding the whole alert) is written first: if the index write is then lost to a crash,
+   * the retried tick finds the marker and rewrites the same index key, so the alert is neither lost nor doubled.
+   */
+  async raise(alert: Alert): Promise<boolean> {
+    const existing = await getJson<Alert>(this.kv, KEYS.alertId(alert.id))
+    if (existing) {
+      await this.writeIndex(existing)
+      return false
+    }
+    await putJson(this.kv, KEYS.alertId(alert.id), alert)
+    await this.writeIndex(alert)
+    return true
+  }
+
+  async get(alertId: string): Promise<Alert | null> {
+    return getJson<Alert>(this.kv, KEYS.alertId(alertId))
+  }
+
+  /** One page of alerts, newest first; `since` stops the listing at older alerts. */
+  async list(options: { limit: number; kvCursor: string | null; type: AlertType | null; since: string | null }): Promise<AlertPage> {
+    const listed = await this.kv.list<AlertIndexMeta>({
+      prefix: KEYS.alertIndexPrefix(),
+      limit: options.limit,
+      ...(options.kvCursor ? { cursor: options.kvCursor } : {}),
+    })
+    const sinceKey = options.since ? KEYS.alertIndex(options.since, '~') : null
+    let reachedSince = false
+    const names: string[] = []
+    for (const key of listed.keys) {
+      // Inverted times: a key sorting after the `since` boundary is older than `since`.
+      if (sinceKey !== null && key.name > sinceKey) {
+        reachedSince = true
+        break
+      }
+      if (options.type === null || key.metadata?.t === options.type) names.push(key.name)
+    }
+    const alerts = (await Promise.all(names.map((name) => getJson<Alert>(this.kv, name)))).filter((a): a is Alert => a !== null)
+    return { alerts, nextKvCursor: listed.list_complete || reachedSince ? null : listed.cursor }
+  }
+
+  private async writeIndex(alert: Alert): Promise<void> {
+    const meta: AlertIndexMeta = { t: alert.type }
+    await putJson(this.kv, KEYS.alertIndex(alert.createdAt, alert.id), alert, { metadata: meta })
+  }
+}

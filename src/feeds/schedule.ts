@@ -1,0 +1,49 @@
+// When a feed is due (pure): a stateless slot schedule, so an unchanged tick needs no per-feed write.
+
+/** The cron period when the cron expression cannot be read (matches wrangler.toml). */
+export const DEFAULT_CRON_PERIOD_MINUTES = 5
+/** Longest backoff after repeated failures. */
+const MAX_BACKOFF_MS = 24 * 60 * 60 * 1000
+/** First retry delay after one failure; doubles with every further consecutive failure. */
+const BASE_BACKOFF_MS = 5 * 60 * 1000
+
+/** Minutes between ticks from a cron expression of the form `*\/N * * * *`; otherwise the default. */
+export function cronPeriodMinutes(cron: string | null): number {
+  const m = cron?.trim().match(/^\*\/(\d{1,2})\s+\*\s+\*\s+\*\s+\*$/)
+  const n = m?.[1] ? Number(m[1]) : NaN
+  return Number.isInteger(n) && n >= 1 && n <= 60 ? n : DEFAULT_CRON_PERIOD_MINUTES
+}
+
+function slotHash(feedId: string): number {
+  let h = 0
+  for (let i = 0; i < feedId.length; i++) h = (h * 31 + feedId.charCodeAt(i)) >>> 0
+  return h
+}
+
+/**
+ * A feed with interval I is due on one tick out of every ceil(I / period), at a phase fixed by its id, so feeds with
+ * long intervals spread evenly over ticks and every feed's turn is known without storing a "next due" time.
+ */
+export function isDue(feed: { id: string; intervalMinutes: number }, nowMs: number, periodMinutes: number): boolean {
+  const every = Math.max(1, Math.ceil(feed.intervalMinutes / periodMinutes))
+  if (every === 1) return true
+  const slot = Math.floor(nowMs / (periodMinutes * 60_000))
+  return slot % every === slotHash(feed.id) % every
+}
+
+/** Start time of the most recent slot at or before `nowMs` in which the feed was due. */
+export function lastDueSlotAt(feed: { id: string; intervalMinutes: number }, nowMs: number, periodMinutes: number): number {
+  const slotMs = periodMinutes * 60_000
+  const every = Math.max(1, Math.ceil(feed.intervalMinutes / periodMinutes))
+  const slot = Math.floor(nowMs / slotMs)
+  const phase = slotHash(feed.id) % every
+  const back = (((slot - phase) % every) + every) % every
+  return (slot - back) * slotMs
+}
+
+/** Delay before the next attempt after `consecutiveFailures` failures, never shorter than the server asked. */
+export function backoffMs(consecutiveFailures: number, retryAfterSeconds: number | null): number {
+  const exp = BASE_BACKOFF_MS * 2 ** Math.max(0, Math.min(consecutiveFailures - 1, 16))
+  const asked = retryAfterSeconds !== null ? retryAfterSeconds * 1000 : 0
+  return Math.min(MAX_BACKOFF_MS, Math.max(exp, asked))
+}

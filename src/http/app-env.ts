@@ -1,0 +1,4 @@
+// Hono environment type shared by the app, its middleware and routes.
+export interface AppEnv {
+  Bindings: Env
+}

@@ -1,0 +1,28 @@
+// The Hono app: routes under /api (token-protected except /api/health) and the one error funnel.
+import { Hono } from 'hono'
+import type { AppEnv } from './app-env'
+import { requireToken } from './auth'
+import { renderError, renderNotFound } from './errors'
+import { healthRoutes } from './routes/health'
+import { feedRoutes, opmlExportRoute } from './routes/feeds'
+import { articleRoutes } from './routes/articles'
+import { alertRoutes } from './routes/alerts'
+
+export function createApp(): Hono<AppEnv> {
+  const app = new Hono<AppEnv>()
+  app.route('/api/health', healthRoutes)
+  app.use('/api/*', async (c, next) => {
+    if (new URL(c.req.url).pathname === '/api/health') return next()
+    return requireToken(c, next)
+  })
+  app.route('/api/feeds.opml', opmlExportRoute)
+  app.route('/api/feeds', feedRoutes)
+  app.route('/api/articles', articleRoutes)
+  app.route('/api/alerts', alertRoutes)
+  app.get('/', (c) =>
+    c.json({ name: 'Storywatch', api: ['/api/health', '/api/feeds', '/api/articles', '/api/alerts'], docs: 'see README.md' }),
+  )
+  app.onError(renderError)
+  app.notFound(renderNotFound)
+  return app
+}

@@ -1,0 +1,140 @@
+// /api/feeds: list, add, remove, poll now, and OPML import/export.
+import { Hono } from 'hono'
+import { bodyLimit } from 'hono/body-limit'
+import { z } from 'zod'
+import type { AppEnv } from '../app-env'
+import type { FeedConfig } from '../../model/feed'
+import { ApiError } from '../errors'
+import { validate } from '../validation'
+import { toFeedDto } from '../dto'
+import { FeedStore } from '../../feeds/feed-store'
+import { MAX_INTERVAL_MINUTES, MIN_INTERVAL_MINUTES, registerFeeds, type UrlVerdict } from '../../feeds/feed-registry'
+import { buildOpml, parseOpml } from '../../feeds/opml'
+import { cronPeriodMinutes, lastDueSlotAt } from '../../feeds/schedule'
+import { checkOutboundUrl } from '../../net/url-guard'
+import { createDeps } from '../../pipeline/deps'
+import { loadFeeds, readLastTick } from '../../pipeline/run-tick'
+import { refreshFeed } from '../../pipeline/refresh-feed'
+import { readSettings } from '../../config/settings'
+
+/** JSON bodies are tiny; anything bigger is a mistake or an attack. */
+const MAX_JSON_BODY_BYTES = 16 * 1024
+/** OPML exports of a few thousand feeds stay well under this. */
+const MAX_OPML_BODY_BYTES = 2 * 1024 * 1024
+
+const createFeedSchema = z.strictObject({
+  url: z.string().min(1).max(2048),
+  title: z.string().trim().min(1).max(300).optional(),
+  intervalMinutes: z.number().int().min(MIN_INTERVAL_MINUTES).max(MAX_INTERVAL_MINUTES).optional(),
+})
+
+const tooLarge = (limit: number) =>
+  bodyLimit({
+    maxSize: limit,
+    onError: () => {
+      throw new ApiError(413, 'payload_too_large', `request body is larger than ${limit} bytes`)
+    },
+  })
+
+function urlChecker(env: Env): (url: string) => UrlVerdict {
+  const allowLoopback = readSettings(env).allowLoopback
+  return (url) => {
+    const check = checkOutboundUrl(url, { allowLoopback })
+    return check.ok ? { ok: true, url: check.url.href } : { ok: false, code: check.code, message: check.message }
+  }
+}
+
+async function findFeed(store: FeedStore, id: string): Promise<{ feeds: FeedConfig[]; feed: FeedConfig }> {
+  const feeds = (await store.listFeeds()) ?? []
+  const feed = feeds.find((f) => f.id === id)
+  if (!feed) throw new ApiError(404, 'feed_not_found', `no feed with id ${id}`)
+  return { feeds, feed }
+}
+
+export const feedRoutes = new Hono<AppEnv>()
+  .get('/', async (c) => {
+    const deps = createDeps(c.env)
+    const nowIso = new Date().toISOString()
+    const [feeds, lastTick] = await Promise.all([loadFeeds(deps, nowIso), readLastTick(c.env.STORE)])
+    const states = await Promise.all(feeds.map((f) => deps.feeds.getState(f.id)))
+    const period = cronPeriodMinutes(lastTick?.cron ?? null)
+    const items = feeds.map((feed, i) => {
+      const state = states[i] ?? null
+      // Unchanged polls write nothing: a healthy feed was last checked on its last due slot before the last tick.
+      let lastCheckedAt = state?.lastCheckedAt ?? null
+      if (lastTick && state && state.retryAt === null && state.lastSuccessAt !== null) {
+        const slot = new Date(lastDueSlotAt(feed, Date.parse(lastTick.at), period)).toISOString()
+        if (slot >= feed.addedAt && (lastCheckedAt === null || slot > lastCheckedAt)) lastCheckedAt = slot
+      }
+      return toFeedDto(feed, state, lastCheckedAt)
+    })
+    return c.json({ items })
+  })
+  .post('/', tooLarge(MAX_JSON_BODY_BYTES), validate('json', createFeedSchema), async (c) => {
+    const body = c.req.valid('json')
+    const store = new FeedStore(c.env.STORE)
+    const deps = createDeps(c.env)
+    const existing = await loadFeeds(deps, new Date().toISOString())
+    const result = await registerFeeds(existing, [{ url: body.url, title: body.title ?? null, intervalMinutes: body.intervalMinutes ?? null }], {
+      checkUrl: urlChecker(c.env),
+      source: 'api',
+      now: new Date().toISOString(),
+    })
+    const refused = result.refused[0]
+    if (refused) throw new ApiError(400, refused.code, refused.message)
+    const duplicate = result.duplicates[0]
+    if (duplicate) throw new ApiError(409, 'duplicate_feed', `feed ${duplicate.url} is already registered as ${duplicate.existingId}`)
+    const added = result.added[0]
+    if (!added) throw new Error('feeds: registration produced no feed')
+    await store.saveFeeds(result.feeds)
+    return c.json(toFeedDto(added, null, null), 201)
+  })
+  .delete('/:id', async (c) => {
+    const store = new FeedStore(c.env.STORE)
+    const { feeds, feed } = await findFeed(store, c.req.param('id'))
+    await store.saveFeeds(feeds.filter((f) => f.id !== feed.id))
+    await store.deleteState(feed.id)
+    return c.body(null, 204)
+  })
+  .post('/:id/check', async (c) => {
+    const deps = createDeps(c.env)
+    const { feed } = await findFeed(deps.feeds, c.req.param('id'))
+    const state = await deps.feeds.getState(feed.id)
+    const result = await refreshFeed(deps, feed, state, Date.now())
+    return c.json({
+      feedId: result.feedId,
+      outcome: result.outcome,
+      newArticles: result.newArticles,
+      revisedArticles: result.revisedArticles,
+      ...(result.error ? { error: result.error } : {}),
+    })
+  })
+  .post('/import', tooLarge(MAX_OPML_BODY_BYTES), async (c) => {
+    const text = await c.req.text()
+    const parsed = parseOpml(text)
+    if (!parsed.ok) throw new ApiError(400, 'invalid_opml', parsed.message)
+    const store = new FeedStore(c.env.STORE)
+    const deps = createDeps(c.env)
+    const existing = await loadFeeds(deps, new Date().toISOString())
+    const result = await registerFeeds(
+      existing,
+      parsed.feeds.map((f) => ({ url: f.url, title: f.title, intervalMinutes: null })),
+      { checkUrl: urlChecker(c.env), source: 'opml', now: new Date().toISOString() },
+    )
+    if (result.added.length > 0) await store.saveFeeds(result.feeds)
+    return c.json({
+      added: result.added.map((f) => ({ id: f.id, url: f.url, title: f.title })),
+      duplicates: result.duplicates,
+      refused: result.refused,
+    })
+  })
+
+/** GET /api/feeds.opml: the feed list as OPML 2.0, the format every feed reader imports. */
+export const opmlExportRoute = new Hono<AppEnv>().get('/', async (c) => {
+  const feeds = await loadFeeds(createDeps(c.env), new Date().toISOString())
+  const xml = buildOpml(
+    feeds.map((f) => ({ url: f.url, title: f.title })),
+    { title: 'Storywatch feeds', createdAt: new Date().toISOString() },
+  )
+  return c.body(xml, 200, { 'content-type': 'text/x-opml; charset=utf-8', 'content-disposition': 'attachment; filename="storywatch-feeds.opml"' })
+})

@@ -1,0 +1,33 @@
+// Alert types: what the newsroom is told.
+
+export type AlertType = 'revision' | 'follow_up' | 'removed'
+
+export type DiffOp = { op: 'equal' | 'insert' | 'delete'; text: string }
+
+export type RevisableField = 'title' | 'summary' | 'content'
+
+export interface FieldChange {
+  field: RevisableField
+  before: string
+  after: string
+  /** Word-level diff; null when the bound was exceeded (the change is too large to diff cheaply). */
+  ops: DiffOp[] | null
+  wordsAdded: number
+  wordsRemoved: number
+}
+
+export interface Alert {
+  /** Deterministic: the same change seen twice yields the same id. */
+  id: string
+  type: AlertType
+  createdAt: string
+  articleId: string
+  feedId: string
+  title: string
+  url: string
+  summary: string
+  /** For revisions: version numbers compared and the fields that changed. */
+  fromVersion?: number
+  toVersion?: number
+  changes?: FieldChange[]
+}

@@ -1,0 +1,22 @@
+// The composition root: builds stores and settings from the Worker's bindings for one invocation.
+import type { TickDeps } from './run-tick'
+import { readSettings } from '../config/settings'
+import { FeedStore } from '../feeds/feed-store'
+import { ArticleStore } from '../articles/article-store'
+import { AlertStore } from '../alerts/alert-store'
+import { countingKv } from '../storage/counting-kv'
+
+/** Everything the pipeline needs, wired to `env.STORE` and the global `fetch` (the one network boundary). */
+export function createDeps(env: Env): TickDeps {
+  const { kv, counts } = countingKv(env.STORE)
+  return {
+    kv,
+    kvCounts: counts,
+    // Looked up at call time so the runtime's fetch (or a test's fake at the same boundary) is the one used.
+    fetch: (input, init) => fetch(input, init),
+    feeds: new FeedStore(kv),
+    articles: new ArticleStore(kv),
+    alerts: new AlertStore(kv),
+    settings: readSettings(env),
+  }
+}

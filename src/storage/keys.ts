@@ -1,0 +1,32 @@
+// Every Workers KV key Storywatch reads or writes is built here and nowhere else (documented in docs/storage.md).
+
+/** Largest timestamp we invert for newest-first listings (year 2286 in ms; keeps keys a fixed 13 digits). */
+const INVERT_BASE_MS = 9_999_999_999_999
+
+/** 13-digit inverted millisecond timestamp: lexicographic KV order becomes newest first. */
+export function invertedTime(iso: string): string {
+  const ms = Date.parse(iso)
+  if (!Number.isFinite(ms)) throw new Error(`keys: not a timestamp: ${iso}`)
+  return String(INVERT_BASE_MS - ms).padStart(13, '0')
+}
+
+export const KEYS = {
+  /** The feed registry: every configured feed in one value (read once per tick). */
+  feedRegistry: (): string => 'feeds:registry',
+  /** Per-feed poll state: validators, body hash, errors, backoff, item hashes. */
+  feedState: (feedId: string): string => `feed-state:${feedId}`,
+  /** Article record with its current version. */
+  article: (articleId: string): string => `article:${articleId}`,
+  /** An archived (superseded) version of an article; n starts at 1. */
+  articleVersion: (articleId: string, n: number): string => `article-version:${articleId}:${String(n).padStart(6, '0')}`,
+  /** Newest-first index of articles by first sight; metadata carries the feed ids for filtering. */
+  articleIndex: (firstSeenAt: string, articleId: string): string => `articles:${invertedTime(firstSeenAt)}:${articleId}`,
+  articleIndexPrefix: (): string => 'articles:',
+  /** An alert, under a newest-first key; metadata carries its type for filtering. */
+  alertIndex: (createdAt: string, alertId: string): string => `alerts:${invertedTime(createdAt)}:${alertId}`,
+  alertIndexPrefix: (): string => 'alerts:',
+  /** Marker for an alert id (value: its index key): makes raising an alert idempotent. */
+  alertId: (alertId: string): string => `alert-id:${alertId}`,
+  /** The heartbeat: the last tick's time and counts (the one key every tick writes). */
+  lastTick: (): string => 'tick:last',
+} as const
