@@ -8,6 +8,8 @@ import { flagValue, spawnWrangler, waitForHttp, wranglerDevArgs } from './lib/wr
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const DEFAULT_PORT = 8787
 const READY_TIMEOUT_MS = 60_000
+// After the warning, keep waiting: wrangler dev rebuilds on save, so a broken build at start-up can still come good.
+const LATE_READY_POLL_MS = 2_000
 // wrangler tears down workerd and flushes local storage on SIGINT; past this it is stuck, so kill it.
 const STOP_GRACE_MS = 10_000
 
@@ -26,7 +28,6 @@ const wrangler = spawnWrangler(ROOT, args, { stdio: 'inherit', detached: false }
 const driver = new AbortController()
 let stopping = false
 let exited = false
-let failure: number | null = null
 
 wrangler.on('error', (error) => {
   console.error(`dev: cannot start wrangler: ${error.message}`)
@@ -35,7 +36,7 @@ wrangler.on('error', (error) => {
 wrangler.on('exit', (code, signal) => {
   exited = true
   driver.abort()
-  process.exit(failure ?? (stopping ? 0 : (code ?? (signal ? 1 : 0))))
+  process.exit(stopping ? 0 : (code ?? (signal ? 1 : 0)))
 })
 
 function stop(signal: NodeJS.Signals): void {
@@ -46,8 +47,8 @@ function stop(signal: NodeJS.Signals): void {
     return
   }
   stopping = true
-  // On Ctrl-C the terminal already signalled wrangler (same process group); a second SIGINT would make
-  // it skip its clean shutdown. Only forward when the signal came to us alone (kill, a supervisor, SIGTERM).
+  // On Ctrl-C the terminal has already signalled wrangler (same process group), so give it a moment before
+  // forwarding; a signal sent to this process alone (a supervisor's SIGTERM, `kill`) still reaches wrangler.
   setTimeout(() => {
     if (!exited) wrangler.kill(signal)
   }, signal === 'SIGINT' ? 1_000 : 0).unref()
@@ -61,13 +62,15 @@ process.on('SIGTERM', () => stop('SIGTERM'))
 if (crons.length === 0) {
   console.log('dev: wrangler.toml has no [triggers] crons; not driving scheduled events')
 } else {
+  const stillRunning = (): boolean => !exited && !stopping
   try {
-    await waitForHttp(baseUrl, { timeoutMs: READY_TIMEOUT_MS, stillRunning: () => !exited && !stopping })
+    await waitForHttp(baseUrl, { timeoutMs: READY_TIMEOUT_MS, stillRunning })
   } catch (error) {
-    if (!stopping && !exited) {
-      console.error(`dev: the Worker never came up (${(error as Error).message}); stopping wrangler`)
-      failure = 1
-      stop('SIGTERM')
+    if (stillRunning()) {
+      console.error(
+        `dev: ${(error as Error).message}: no cron ticks until it does (look for a build error above; wrangler rebuilds on save)`,
+      )
+      await waitForHttp(baseUrl, { timeoutMs: Number.POSITIVE_INFINITY, intervalMs: LATE_READY_POLL_MS, stillRunning }).catch(() => undefined)
     }
   }
   if (!stopping && !exited) {

@@ -80,3 +80,30 @@ export async function waitForHttp(
     await new Promise((resolve) => setTimeout(resolve, options.intervalMs ?? 250))
   }
 }
+
+/**
+ * Stops a child spawned with `detached: true` together with everything it started (wrangler runs
+ * workerd as its own child): SIGTERM to the process group, SIGKILL after `graceMs`.
+ */
+export async function stopProcessGroup(child: ChildProcess, graceMs: number): Promise<void> {
+  if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
+  signalGroup(child, 'SIGTERM')
+  const timer = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), graceMs).unref())
+  if ((await Promise.race([exited, timer])) === 'timeout') {
+    signalGroup(child, 'SIGKILL')
+    await exited
+  }
+  // wrangler may exit before workerd does; make sure nothing of the group survives.
+  signalGroup(child, 'SIGKILL')
+}
+
+/** Sends `signal` to the child's process group; a group that is already gone is not an error. */
+export function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  if (child.pid === undefined) return
+  try {
+    process.kill(-child.pid, signal)
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error
+  }
+}

@@ -5,9 +5,13 @@ import { sha256Hex } from '../core/hash'
 
 const FIELD_LABELS: Record<FieldChange['field'], string> = { title: 'headline', summary: 'summary', content: 'body' }
 
-/** Id of a revision alert: a function of the article and of the two contents, never of the time it was seen. */
-export async function revisionAlertId(articleId: string, fromHash: string, toHash: string): Promise<string> {
-  return `rev_${(await sha256Hex(`revision:${articleId}:${fromHash}:${toHash}`)).slice(0, 24)}`
+/**
+ * Id of a revision alert: a function of the article, the version it supersedes and the two contents, never of the
+ * time it was seen. Retried or overlapping ticks read the same version count and agree; an A → B → A → B flip-flop
+ * gets a new id for each change.
+ */
+export async function revisionAlertId(articleId: string, fromVersion: number, fromHash: string, toHash: string): Promise<string> {
+  return `rev_${(await sha256Hex(`revision:${articleId}:${fromVersion}:${fromHash}:${toHash}`)).slice(0, 24)}`
 }
 
 /** One-line human summary of a revision: which fields changed and by how many words. */
@@ -29,7 +33,7 @@ export async function buildRevisionAlert(input: {
 }): Promise<Alert> {
   const { previous, next, fromVersion, changes } = input
   return {
-    id: await revisionAlertId(next.articleId, previous.contentHash, next.contentHash),
+    id: await revisionAlertId(next.articleId, fromVersion, previous.contentHash, next.contentHash),
     type: 'revision',
     createdAt: next.capturedAt,
     articleId: next.articleId,

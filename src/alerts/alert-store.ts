@@ -43,7 +43,8 @@ export class AlertStore {
       limit: options.limit,
       ...(options.kvCursor ? { cursor: options.kvCursor } : {}),
     })
-    const sinceKey = options.since ? KEYS.alertIndex(options.since, '~') : null
+    // Every alert is newer than a `since` before 1970; such a bound filters nothing.
+    const sinceKey = options.since && Date.parse(options.since) > 0 ? KEYS.alertIndex(options.since, '~') : null
     let reachedSince = false
     const names: string[] = []
     for (const key of listed.keys) {

@@ -15,10 +15,25 @@ export interface ArticlePage {
 }
 
 export class ArticleStore {
+  /**
+   * Records this instance wrote or read, so that two feeds of one tick carrying the same article see each other's
+   * writes at once instead of waiting on KV propagation. One instance lives for one invocation.
+   */
+  private readonly seen = new Map<string, ArticleRecord>()
+
   constructor(private readonly kv: KVNamespace) {}
 
   async get(articleId: string): Promise<ArticleRecord | null> {
-    return getJson<ArticleRecord>(this.kv, KEYS.article(articleId))
+    const cached = this.seen.get(articleId)
+    if (cached) return cached
+    const record = await getJson<ArticleRecord>(this.kv, KEYS.article(articleId))
+    if (record) this.seen.set(articleId, record)
+    return record
+  }
+
+  private async putRecord(record: ArticleRecord): Promise<void> {
+    await putJson(this.kv, KEYS.article(record.id), record)
+    this.seen.set(record.id, record)
   }
 
   /** Version n of an article (1-based): the current one from the record, older ones from their archive keys. */
@@ -28,7 +43,7 @@ export class ArticleStore {
     return getJson<ArticleSnapshot>(this.kv, KEYS.articleVersion(record.id, n))
   }
 
-  /** Stores a first-seen article as version 1 (record first, then the index: a crash leaves a record the next tick re-indexes). */
+  /** Stores a first-seen article as version 1 (record first, then the index; the pipeline re-indexes after a crash). */
   async create(snapshot: ArticleSnapshot): Promise<ArticleRecord> {
     const record: ArticleRecord = {
       id: snapshot.articleId,
@@ -40,7 +55,7 @@ export class ArticleStore {
       versionCount: 1,
       current: snapshot,
     }
-    await putJson(this.kv, KEYS.article(record.id), record)
+    await this.putRecord(record)
     await this.writeIndex(record)
     return record
   }
@@ -61,7 +76,7 @@ export class ArticleStore {
       versionCount: record.versionCount + 1,
       current: snapshot,
     }
-    await putJson(this.kv, KEYS.article(record.id), next)
+    await this.putRecord(next)
     if (feedIds !== record.feedIds) await this.writeIndex(next)
     return next
   }
@@ -70,7 +85,7 @@ export class ArticleStore {
   async addFeed(record: ArticleRecord, feedId: string): Promise<ArticleRecord> {
     if (record.feedIds.includes(feedId)) return record
     const next: ArticleRecord = { ...record, feedIds: [...record.feedIds, feedId] }
-    await putJson(this.kv, KEYS.article(record.id), next)
+    await this.putRecord(next)
     await this.writeIndex(next)
     return next
   }
@@ -90,6 +105,11 @@ export class ArticleStore {
       .map((k) => k.name.slice(k.name.lastIndexOf(':') + 1))
     const records = (await Promise.all(ids.map((id) => this.get(id)))).filter((r): r is ArticleRecord => r !== null)
     return { records, nextKvCursor: listed.list_complete ? null : listed.cursor }
+  }
+
+  /** Rewrites the record's index key (same key, same metadata): repairs an index lost to a crash. */
+  async reindex(record: ArticleRecord): Promise<void> {
+    await this.writeIndex(record)
   }
 
   private async writeIndex(record: ArticleRecord): Promise<void> {

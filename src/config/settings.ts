@@ -18,7 +18,8 @@ const MAX_FEED_BYTES = 5 * 1024 * 1024
 /** Workers platform limit: 6 simultaneous connections waiting for response headers per invocation. */
 const FETCH_CONCURRENCY = 6
 
-export const USER_AGENT = 'Storywatch/0.1 (newsroom feed monitor; +https://github.com/storywatch/storywatch)'
+/** Names the bot and a contact page, as publishers ask of pollers, so they can allow-list or reach us. */
+export const USER_AGENT = 'Storywatch/0.1 (+https://github.com/storywatch/storywatch; newsroom feed monitor)'
 
 export function readSettings(env: Env): Settings {
   const base = env.PUBLIC_BASE_URL.trim()

@@ -5,6 +5,11 @@ import { feedIdForUrl } from './feed-store'
 
 /** Shortest allowed poll interval: one cron period. */
 export const MIN_INTERVAL_MINUTES = 5
+/**
+ * Most feeds one registry holds. The registry is one KV value read every tick; at ~250 bytes a feed this stays near
+ * 1 MB, and polling more than this without Queues would not fit one invocation's subrequests anyway.
+ */
+export const MAX_FEEDS = 5_000
 /** Longest allowed poll interval: one week. */
 export const MAX_INTERVAL_MINUTES = 7 * 24 * 60
 
@@ -68,6 +73,10 @@ export async function registerFeeds(
     const config = await newFeedConfig({ ...candidate, url: verdict.url, source: options.source, now: options.now })
     if (ids.has(config.id)) {
       result.duplicates.push({ url: verdict.url, existingId: config.id })
+      continue
+    }
+    if (feeds.length >= MAX_FEEDS) {
+      result.refused.push({ url: candidate.url, code: 'registry_full', message: `feeds: the registry already holds ${MAX_FEEDS} feeds` })
       continue
     }
     ids.add(config.id)

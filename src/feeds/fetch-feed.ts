@@ -4,9 +4,6 @@ import type { FeedValidators } from '../model/feed'
 import { describeFetchFailure, guardedFetch } from '../net/guarded-fetch'
 import { decodeBody } from './decode-body'
 
-/** Names the bot and a contact page, as publishers ask of pollers, so they can allow-list or reach us. */
-export const DEFAULT_USER_AGENT = 'Storywatch/0.1 (+https://github.com/storywatch/storywatch; newsroom feed monitor)'
-
 /** Feed types first; the catch-all keeps servers that mislabel feeds as text/html from answering 406. */
 const FEED_ACCEPT =
   'application/rss+xml, application/atom+xml, application/rdf+xml, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.1'

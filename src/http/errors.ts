@@ -44,6 +44,14 @@ export function renderError(err: Error, c: Context): Response {
   return c.json<ErrorBody>({ error: { code: 'internal', message: 'internal error' } }, 500)
 }
 
+/** A fallback for a known path: any method not handled before it is answered 405 with the allowed ones. */
+export function methodNotAllowed(allow: string): (c: Context) => Response {
+  return (c) => {
+    c.header('allow', allow)
+    return c.json<ErrorBody>({ error: { code: 'method_not_allowed', message: `${c.req.method} is not allowed here (allowed: ${allow})` } }, 405)
+  }
+}
+
 export function renderNotFound(c: Context): Response {
   return c.json<ErrorBody>({ error: { code: 'not_found', message: `no route for ${c.req.method} ${new URL(c.req.url).pathname}` } }, 404)
 }

@@ -5,6 +5,7 @@ import { FeedStore } from '../feeds/feed-store'
 import { ArticleStore } from '../articles/article-store'
 import { AlertStore } from '../alerts/alert-store'
 import { countingKv } from '../storage/counting-kv'
+import { KeyedMutex } from '../core/keyed-mutex'
 
 /** Everything the pipeline needs, wired to `env.STORE` and the global `fetch` (the one network boundary). */
 export function createDeps(env: Env): TickDeps {
@@ -14,6 +15,7 @@ export function createDeps(env: Env): TickDeps {
     kvCounts: counts,
     // Looked up at call time so the runtime's fetch (or a test's fake at the same boundary) is the one used.
     fetch: (input, init) => fetch(input, init),
+    articleLock: new KeyedMutex(),
     feeds: new FeedStore(kv),
     articles: new ArticleStore(kv),
     alerts: new AlertStore(kv),

@@ -5,6 +5,7 @@ import type { FeedStore } from '../feeds/feed-store'
 import type { ArticleStore } from '../articles/article-store'
 import type { AlertStore } from '../alerts/alert-store'
 import type { Settings } from '../config/settings'
+import type { KeyedMutex } from '../core/keyed-mutex'
 import { emptyFeedState } from '../feeds/feed-store'
 import { fetchFeed } from '../feeds/fetch-feed'
 import { parseFeed } from '../feeds/parse-feed'
@@ -15,6 +16,8 @@ import { buildRevisionAlert } from '../alerts/alert-model'
 
 export interface RefreshDeps {
   fetch: typeof fetch
+  /** Serialises work on one article id across the feeds of one invocation. */
+  articleLock: KeyedMutex
   feeds: FeedStore
   articles: ArticleStore
   alerts: AlertStore
@@ -34,15 +37,22 @@ export interface RefreshResult {
   stateWritten: boolean
 }
 
-function sameValidators(a: FeedValidators, b: FeedValidators): boolean {
-  return a.etag === b.etag && a.lastModified === b.lastModified && a.bodyHash === b.bodyHash
+function needsRecoveryWrite(state: FeedState): boolean {
+  return state.consecutiveFailures > 0 || state.retryAt !== null || state.lastSuccessAt === null
 }
 
-/** State after a successful poll that found nothing new; null when nothing worth writing changed. */
+/**
+ * State after a poll that found nothing new; null when nothing worth a KV write changed. Validators alone are not
+ * worth one: servers that rotate ETag or Last-Modified on every request would otherwise cost a write per feed per tick.
+ */
 function healthyState(state: FeedState, validators: FeedValidators, nowIso: string): FeedState | null {
-  const wasFailing = state.consecutiveFailures > 0 || state.retryAt !== null || state.lastSuccessAt === null
-  if (!wasFailing && sameValidators(state.validators, validators)) return null
+  if (!needsRecoveryWrite(state)) return null
   return { ...state, validators, lastCheckedAt: nowIso, lastSuccessAt: nowIso, consecutiveFailures: 0, retryAt: null }
+}
+
+function sameItems(a: Record<string, string>, b: Record<string, string>): boolean {
+  const keys = Object.keys(a)
+  return keys.length === Object.keys(b).length && keys.every((k) => a[k] === b[k])
 }
 
 function failedState(state: FeedState, error: FeedError, retryAfterSeconds: number | null, nowMs: number): FeedState {
@@ -58,10 +68,29 @@ function failedState(state: FeedState, error: FeedError, retryAfterSeconds: numb
 }
 
 /**
- * Polls one feed and records what changed. Never throws for an expected failure (HTTP error, timeout, not a feed):
- * those become the feed's `lastError` and a backoff. KV writes happen only when something changed.
+ * Polls one feed and records what changed. Expected failures (HTTP error, timeout, not a feed) become the feed's
+ * `lastError` and a backoff. An unexpected one (a bug, a KV outage) is logged and, if KV still answers, recorded the
+ * same way with code `internal`, so a feed that always crashes backs off and shows its error instead of looking healthy.
  */
 export async function refreshFeed(deps: RefreshDeps, feed: FeedConfig, stored: FeedState | null, nowMs: number): Promise<RefreshResult> {
+  try {
+    return await pollFeed(deps, feed, stored, nowMs)
+  } catch (err) {
+    console.error(`pipeline: feed ${feed.id} (${feed.url}) failed unexpectedly`, err)
+    const error = { code: 'internal', message: `pipeline: unexpected failure while polling ${feed.url}` }
+    const at = new Date(nowMs).toISOString()
+    let stateWritten = false
+    try {
+      await deps.feeds.putState(failedState(stored ?? emptyFeedState(feed.id), { ...error, at }, null, nowMs))
+      stateWritten = true
+    } catch (writeErr) {
+      console.error(`pipeline: could not record the failure of feed ${feed.id}`, writeErr)
+    }
+    return { feedId: feed.id, outcome: 'error', newArticles: 0, revisedArticles: 0, alertsRaised: 0, error, stateWritten }
+  }
+}
+
+async function pollFeed(deps: RefreshDeps, feed: FeedConfig, stored: FeedState | null, nowMs: number): Promise<RefreshResult> {
   const nowIso = new Date(nowMs).toISOString()
   const state = stored ?? emptyFeedState(feed.id)
   const base = { feedId: feed.id, newArticles: 0, revisedArticles: 0, alertsRaised: 0 }
@@ -111,7 +140,8 @@ export async function refreshFeed(deps: RefreshDeps, feed: FeedConfig, stored: F
     items[snapshot.articleId] = snapshot.contentHash
     // The feed's own view of this item did not change since the last body: nothing to read or write.
     if (state.items[snapshot.articleId] === snapshot.contentHash) continue
-    const change = await storeSnapshot(deps, snapshot, state.items[snapshot.articleId] !== undefined)
+    const lastSeen = state.items[snapshot.articleId] ?? null
+    const change = await deps.articleLock.run(snapshot.articleId, () => storeSnapshot(deps, snapshot, lastSeen))
     if (change.kind === 'new') newArticles++
     if (change.kind === 'revised') {
       revisedArticles++
@@ -119,19 +149,25 @@ export async function refreshFeed(deps: RefreshDeps, feed: FeedConfig, stored: F
     }
   }
 
+  const changed = newArticles + revisedArticles > 0
+  // A new body with the same items (only <lastBuildDate> moved, say) is not worth a write: the cost of keeping the
+  // old body hash is one more parse next tick, which is CPU, not a KV write against the daily quota.
+  if (!changed && !needsRecoveryWrite(state) && sameItems(items, state.items) && parsed.feed.title === state.feedTitle) {
+    return { ...base, outcome: 'unchanged', stateWritten: false }
+  }
   const next: FeedState = {
     ...state,
     validators: fetched.validators,
     feedTitle: parsed.feed.title,
     lastCheckedAt: nowIso,
     lastSuccessAt: nowIso,
-    lastChangedAt: newArticles + revisedArticles > 0 ? nowIso : state.lastChangedAt,
+    lastChangedAt: changed ? nowIso : state.lastChangedAt,
     consecutiveFailures: 0,
     retryAt: null,
     items,
   }
   await deps.feeds.putState(next)
-  const outcome: RefreshOutcome = newArticles + revisedArticles > 0 ? 'updated' : 'unchanged'
+  const outcome: RefreshOutcome = changed ? 'updated' : 'unchanged'
   return { ...base, outcome, newArticles, revisedArticles, alertsRaised, stateWritten: true }
 }
 
@@ -141,15 +177,21 @@ type StoreChange = { kind: 'new' } | { kind: 'revised'; alertRaised: boolean } |
  * Stores one snapshot against the article's record. The alert is committed before the new version: a crash between
  * the two makes the next tick detect the same change, whose deterministic alert id is already taken.
  */
-async function storeSnapshot(deps: RefreshDeps, snapshot: ArticleSnapshot, seenInThisFeed: boolean): Promise<StoreChange> {
+async function storeSnapshot(deps: RefreshDeps, snapshot: ArticleSnapshot, lastSeenHash: string | null): Promise<StoreChange> {
   const record = await deps.articles.get(snapshot.articleId)
   if (!record) {
     await deps.articles.create(snapshot)
     return { kind: 'new' }
   }
-  // Another feed carrying the same article with a different summary is not an edit: only this feed's own earlier
-  // view, or a version this feed captured, counts as the baseline.
-  const sameSource = seenInThisFeed || record.current.feedId === snapshot.feedId
+  if (lastSeenHash === null && record.feedIds.includes(snapshot.feedId)) {
+    // This feed's state does not know the item although the record names the feed: the tick that created the record
+    // crashed before writing the feed state, perhaps before the index key. Rewriting the same index key is idempotent.
+    await deps.articles.reindex(record)
+  }
+  // Another feed carrying the same article with a different summary is not an edit. It is one when this feed itself
+  // saw the item change (its last view differs from now), or when the stored version came from this feed. The diff is
+  // against the stored version, which for syndicated copies may show their differences too.
+  const sameSource = lastSeenHash !== null || record.current.feedId === snapshot.feedId
   const detection = detectRevision(record.current, snapshot)
   if (detection.kind === 'same' || !sameSource) {
     await deps.articles.addFeed(record, snapshot.feedId)

@@ -5,29 +5,11 @@ import { refreshFeed } from './refresh-feed'
 import { defaultFeedConfigs } from '../feeds/feed-registry'
 import { cronPeriodMinutes, isDue } from '../feeds/schedule'
 import { mapLimit } from '../core/map-limit'
-import { KEYS } from '../storage/keys'
-import { putJson, getJson } from '../storage/kv-json'
 import type { KvCounts } from '../storage/counting-kv'
+import type { TickSummary } from './tick-summary'
+import { HeartbeatStore } from './heartbeat-store'
 
-export interface TickSummary {
-  at: string
-  cron: string | null
-  feedsTotal: number
-  feedsDue: number
-  backingOff: number
-  feedsPolled: number
-  notModified: number
-  unchanged: number
-  updated: number
-  failed: number
-  articlesNew: number
-  articlesRevised: number
-  alertsRaised: number
-  /** Feed states written this tick (0 when nothing changed anywhere). */
-  stateWrites: number
-  /** KV operations of the tick before the heartbeat write itself (which adds one write). */
-  kv: KvCounts
-}
+export type { TickSummary }
 
 export interface TickDeps extends RefreshDeps {
   kv: KVNamespace
@@ -45,11 +27,6 @@ export async function loadFeeds(deps: TickDeps, nowIso: string): Promise<FeedCon
   return seeded
 }
 
-/** The last tick's summary (the heartbeat), or null before the first tick. */
-export async function readLastTick(kv: KVNamespace): Promise<TickSummary | null> {
-  return getJson<TickSummary>(kv, KEYS.lastTick())
-}
-
 /**
  * Runs one tick at `nowMs` (the cron's scheduled time). One feed's failure never fails the tick: it is recorded on
  * that feed. Reads: the registry, one state per due feed, and articles only for items that changed.
@@ -64,16 +41,10 @@ export async function runTick(deps: TickDeps, nowMs: number, cron: string | null
     .map((feed, i) => ({ feed, state: states[i] ?? null }))
     .filter(({ state }) => state?.retryAt == null || Date.parse(state.retryAt) <= nowMs)
 
-  const results = await mapLimit(runnable, deps.settings.fetchConcurrency, async ({ feed, state }): Promise<RefreshResult> => {
-    try {
-      return await refreshFeed(deps, feed, state, nowMs)
-    } catch (err) {
-      // An unexpected failure (a bug or a KV outage) in one feed must not stop the others; it is logged, not stored,
-      // because storing it could itself fail the same way.
-      console.error(`pipeline: feed ${feed.id} (${feed.url}) failed unexpectedly`, err)
-      return { feedId: feed.id, outcome: 'error', newArticles: 0, revisedArticles: 0, alertsRaised: 0, stateWritten: false, error: { code: 'internal', message: 'pipeline: unexpected failure' } }
-    }
-  })
+  // refreshFeed contains every failure of its feed, so one feed never stops the others.
+  const results = await mapLimit(runnable, deps.settings.fetchConcurrency, ({ feed, state }): Promise<RefreshResult> =>
+    refreshFeed(deps, feed, state, nowMs),
+  )
 
   const count = (o: RefreshResult['outcome']): number => results.filter((r) => r.outcome === o).length
   const summary: TickSummary = {
@@ -93,6 +64,6 @@ export async function runTick(deps: TickDeps, nowMs: number, cron: string | null
     stateWrites: results.filter((r) => r.stateWritten).length,
     kv: { ...deps.kvCounts },
   }
-  await putJson(deps.kv, KEYS.lastTick(), summary)
+  await new HeartbeatStore(deps.kv).write(summary)
   return summary
 }

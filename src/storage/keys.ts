@@ -6,7 +6,7 @@ const INVERT_BASE_MS = 9_999_999_999_999
 /** 13-digit inverted millisecond timestamp: lexicographic KV order becomes newest first. */
 export function invertedTime(iso: string): string {
   const ms = Date.parse(iso)
-  if (!Number.isFinite(ms)) throw new Error(`keys: not a timestamp: ${iso}`)
+  if (!Number.isFinite(ms) || ms < 0 || ms > INVERT_BASE_MS) throw new Error(`keys: timestamp out of range: ${iso}`)
   return String(INVERT_BASE_MS - ms).padStart(13, '0')
 }
 
@@ -25,7 +25,7 @@ export const KEYS = {
   /** An alert, under a newest-first key; metadata carries its type for filtering. */
   alertIndex: (createdAt: string, alertId: string): string => `alerts:${invertedTime(createdAt)}:${alertId}`,
   alertIndexPrefix: (): string => 'alerts:',
-  /** Marker for an alert id (value: its index key): makes raising an alert idempotent. */
+  /** Marker for an alert id (value: the whole alert): makes raising an alert idempotent and serves GET by id. */
   alertId: (alertId: string): string => `alert-id:${alertId}`,
   /** The heartbeat: the last tick's time and counts (the one key every tick writes). */
   lastTick: (): string => 'tick:last',

@@ -27,15 +27,19 @@ describe('authentication', () => {
   })
 
   it.each([
-    ['no Authorization header', null],
-    ['a wrong token', 'wrong-token'],
-    ['an empty token', ''],
-  ])('refuses %s with 401 in the error shape', async (_name, token) => {
-    const res = await api('/api/feeds', { token })
+    ['no Authorization header', 'GET', '/api/feeds', null],
+    ['a wrong token', 'GET', '/api/feeds', 'wrong-token'],
+    ['an empty token', 'GET', '/api/alerts', ''],
+    ['a token that is a prefix of the real one', 'GET', '/api/articles', 'test-tok'],
+    ['no token on a write', 'POST', '/api/feeds', null],
+    ['no token on a delete', 'DELETE', '/api/feeds/0123456789ab', null],
+  ])('refuses %s with 401 in the error shape', async (_name, method, path, token) => {
+    const res = await api(path, { method, token, ...(method === 'POST' ? { json: { url: 'https://news.example.com/x.xml' } } : {}) })
     expect(res.status).toBe(401)
     const body = await json<ErrorBody>(res)
     expect(body.error.code).toBe('unauthorized')
     expect(body.error.message).not.toContain('test-token')
+    if (method === 'POST') expect((await json<{ items: unknown[] }>(await api('/api/feeds'))).items).toHaveLength(0)
   })
 })
 
@@ -81,6 +85,8 @@ describe('POST /api/feeds', () => {
     ['an interval of the wrong type', { url: 'https://news.example.com/a.xml', intervalMinutes: 'often' }, 'intervalMinutes'],
     ['an interval below the cron period', { url: 'https://news.example.com/a.xml', intervalMinutes: 1 }, 'intervalMinutes'],
     ['an unknown field', { url: 'https://news.example.com/a.xml', intervall: 5 }, 'intervall'],
+    ['a JSON array instead of an object', [{ url: 'https://news.example.com/a.xml' }], '(body)'],
+    ['a JSON string instead of an object', 'https://news.example.com/a.xml', '(body)'],
   ])('answers %s with 400 naming the field', async (_name, body, field) => {
     const res = await api('/api/feeds', { method: 'POST', json: body })
     expect(res.status).toBe(400)
@@ -143,6 +149,12 @@ describe('OPML', () => {
 })
 
 describe('POST /api/feeds/:id/check', () => {
+  it('answers an unknown feed id with 404', async () => {
+    const res = await api('/api/feeds/0123456789ab/check', { method: 'POST' })
+    expect(res.status).toBe(404)
+    expect((await json<ErrorBody>(res)).error.code).toBe('feed_not_found')
+  })
+
   it('polls a feed now through the pipeline and reports new articles', async () => {
     new FakeNetwork().serve('https://news.example.com/rss.xml', feedResponder(() => RSS(ITEM(1, 'First') + ITEM(2, 'Second')))).install()
     const id = await addFeed('https://news.example.com/rss.xml')
@@ -166,9 +178,16 @@ describe('POST /api/feeds/:id/check', () => {
 
 describe('articles and alerts', () => {
   it('lists articles newest first with a signed cursor that pages through them', async () => {
-    new FakeNetwork().serve('https://news.example.com/rss.xml', feedResponder(() => RSS([1, 2, 3].map((n) => ITEM(n, `Story ${n}`)).join('')))).install()
+    let count = 1
+    new FakeNetwork().serve('https://news.example.com/rss.xml', feedResponder(() => RSS([1, 2, 3].slice(0, count).map((n) => ITEM(n, `Story ${n}`)).join('')))).install()
     const id = await addFeed('https://news.example.com/rss.xml')
-    await api(`/api/feeds/${id}/check`, { method: 'POST' })
+    for (; count <= 3; count++) {
+      vi.setSystemTime(Date.UTC(2026, 10, 2, 9, count))
+      await api(`/api/feeds/${id}/check`, { method: 'POST' })
+    }
+    vi.useRealTimers()
+    const order = await json<{ items: { title: string }[] }>(await api('/api/articles'))
+    expect(order.items.map((a) => a.title)).toEqual(['Story 3', 'Story 2', 'Story 1'])
     const first = await json<{ items: { id: string; title: string; versionCount: number; feedIds: string[] }[]; nextCursor: string | null }>(
       await api('/api/articles?limit=2'),
     )
@@ -188,6 +207,41 @@ describe('articles and alerts', () => {
     expect(await json(one)).toMatchObject({ id: first.items[0]?.id, versionCount: 1, latest: { title: expect.stringMatching(/^Story /) } })
   })
 
+  it('lists alerts newest first, filters by type and since, and pages with a cursor', async () => {
+    let title = 'Version 0'
+    new FakeNetwork().serve('https://news.example.com/rss.xml', feedResponder(() => RSS(ITEM(1, title)))).install()
+    const id = await addFeed('https://news.example.com/rss.xml')
+    const times = [Date.UTC(2026, 10, 2, 9, 0), Date.UTC(2026, 10, 2, 9, 5), Date.UTC(2026, 10, 2, 9, 10), Date.UTC(2026, 10, 2, 9, 15)]
+    for (const [i, t] of times.entries()) {
+      title = `Version ${i}`
+      vi.setSystemTime(t)
+      await api(`/api/feeds/${id}/check`, { method: 'POST' })
+    }
+    vi.useRealTimers()
+    const all = await json<{ items: { title: string; createdAt: string; type: string }[] }>(await api('/api/alerts?limit=100'))
+    expect(all.items.map((a) => a.title)).toEqual(['Version 3', 'Version 2', 'Version 1'])
+    expect(all.items.every((a) => a.type === 'revision')).toBe(true)
+
+    const since = await json<{ items: { title: string }[] }>(await api(`/api/alerts?since=${new Date(times[2] ?? 0).toISOString()}`))
+    expect(since.items.map((a) => a.title)).toEqual(['Version 3', 'Version 2'])
+    const before1970 = await json<{ items: unknown[] }>(await api('/api/alerts?since=1969-12-31T00:00:00Z'))
+    expect(before1970.items).toHaveLength(3)
+    expect((await json<{ items: unknown[] }>(await api('/api/alerts?type=follow_up'))).items).toEqual([])
+
+    const page1 = await json<{ items: { title: string }[]; nextCursor: string | null }>(await api('/api/alerts?limit=2'))
+    expect(page1.items.map((a) => a.title)).toEqual(['Version 3', 'Version 2'])
+    const page2 = await json<{ items: { title: string }[]; nextCursor: string | null }>(
+      await api(`/api/alerts?limit=2&cursor=${encodeURIComponent(page1.nextCursor ?? '')}`),
+    )
+    expect(page2.items.map((a) => a.title)).toEqual(['Version 1'])
+    expect(page2.nextCursor).toBeNull()
+
+    // a cursor from the alerts listing is refused by the articles listing
+    const foreign = await api(`/api/articles?cursor=${encodeURIComponent(page1.nextCursor ?? '')}`)
+    expect(foreign.status).toBe(400)
+    expect((await json<ErrorBody>(foreign)).error.code).toBe('invalid_cursor')
+  })
+
   it.each([
     ['a forged cursor', '/api/articles?cursor=eyJyIjoiYXJ0aWNsZXMiLCJrIjoieCJ9.AAAAAAAAAAAAAAAAAAAAAA', 400, 'invalid_cursor'],
     ['a limit above the maximum', '/api/articles?limit=1000', 400, 'invalid_request'],
@@ -202,9 +256,16 @@ describe('articles and alerts', () => {
     expect((await json<ErrorBody>(res)).error.code).toBe(code)
   })
 
-  it('answers an unknown method on a known route in the one error shape', async () => {
-    const res = await api('/api/articles', { method: 'PUT', json: {} })
-    expect(res.status).toBe(404)
-    expect((await json<ErrorBody>(res)).error.code).toBe('not_found')
+  it.each([
+    ['PUT', '/api/articles', 'GET'],
+    ['DELETE', '/api/alerts', 'GET'],
+    ['PATCH', '/api/feeds', 'GET, POST'],
+    ['GET', '/api/feeds/import', 'POST'],
+    ['POST', '/api/health', 'GET'],
+  ])('answers %s %s with 405 naming the allowed methods', async (method, path, allow) => {
+    const res = await api(path, method === 'GET' ? { method } : { method, json: {} })
+    expect(res.status).toBe(405)
+    expect(res.headers.get('allow')).toBe(allow)
+    expect((await json<ErrorBody>(res)).error.code).toBe('method_not_allowed')
   })
 })

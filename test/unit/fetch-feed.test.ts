@@ -1,12 +1,13 @@
 // Tests for the feed fetch: request headers, conditional GET, unchanged bodies and failure reporting.
 import { describe, it, expect } from 'vitest'
 import { sha256Hex } from '../../src/core/hash'
-import { DEFAULT_USER_AGENT, fetchFeed } from '../../src/feeds/fetch-feed'
+import { fetchFeed } from '../../src/feeds/fetch-feed'
+import { USER_AGENT } from '../../src/config/settings'
 import type { FeedValidators } from '../../src/model/feed'
 import windows1252Url from '../../fixtures/feeds/rss2-windows-1252.xml?url&inline'
 
 const FEED_URL = 'https://news.example.com/rss.xml'
-const OPTIONS = { timeoutMs: 2_000, maxBytes: 100_000, allowLoopback: false, userAgent: DEFAULT_USER_AGENT }
+const OPTIONS = { timeoutMs: 2_000, maxBytes: 100_000, allowLoopback: false, userAgent: USER_AGENT }
 const NO_VALIDATORS: FeedValidators = { etag: null, lastModified: null, bodyHash: null }
 const BODY = '<?xml version="1.0"?><rss version="2.0"><channel><title>News</title></channel></rss>'
 

@@ -2,7 +2,7 @@
 import { Hono } from 'hono'
 import { z } from 'zod'
 import type { AppEnv } from '../app-env'
-import { ApiError } from '../errors'
+import { ApiError, methodNotAllowed } from '../errors'
 import { validate } from '../validation'
 import { toAlertDto } from '../dto'
 import { DEFAULT_PAGE_SIZE, makeCursor, pageQuery, readCursor } from '../pagination'
@@ -32,3 +32,5 @@ export const alertRoutes = new Hono<AppEnv>()
     if (!alert) throw new ApiError(404, 'alert_not_found', `no alert with id ${id}`)
     return c.json(toAlertDto(alert))
   })
+  .all('/', methodNotAllowed('GET'))
+  .all('/:id', methodNotAllowed('GET'))

@@ -2,7 +2,7 @@
 import { Hono } from 'hono'
 import { z } from 'zod'
 import type { AppEnv } from '../app-env'
-import { ApiError } from '../errors'
+import { ApiError, methodNotAllowed } from '../errors'
 import { validate } from '../validation'
 import { toArticleDto, toArticleSummaryDto } from '../dto'
 import { DEFAULT_PAGE_SIZE, makeCursor, pageQuery, readCursor } from '../pagination'
@@ -24,3 +24,5 @@ export const articleRoutes = new Hono<AppEnv>()
     if (!record) throw new ApiError(404, 'article_not_found', `no article with id ${id}`)
     return c.json(toArticleDto(record))
   })
+  .all('/', methodNotAllowed('GET'))
+  .all('/:id', methodNotAllowed('GET'))

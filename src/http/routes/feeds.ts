@@ -4,16 +4,16 @@ import { bodyLimit } from 'hono/body-limit'
 import { z } from 'zod'
 import type { AppEnv } from '../app-env'
 import type { FeedConfig } from '../../model/feed'
-import { ApiError } from '../errors'
+import { ApiError, methodNotAllowed } from '../errors'
 import { validate } from '../validation'
 import { toFeedDto } from '../dto'
 import { FeedStore } from '../../feeds/feed-store'
-import { MAX_INTERVAL_MINUTES, MIN_INTERVAL_MINUTES, registerFeeds, type UrlVerdict } from '../../feeds/feed-registry'
+import { MAX_INTERVAL_MINUTES, MIN_INTERVAL_MINUTES, defaultFeedConfigs, registerFeeds, type UrlVerdict } from '../../feeds/feed-registry'
 import { buildOpml, parseOpml } from '../../feeds/opml'
 import { cronPeriodMinutes, lastDueSlotAt } from '../../feeds/schedule'
 import { checkOutboundUrl } from '../../net/url-guard'
 import { createDeps } from '../../pipeline/deps'
-import { loadFeeds, readLastTick } from '../../pipeline/run-tick'
+import { HeartbeatStore } from '../../pipeline/heartbeat-store'
 import { refreshFeed } from '../../pipeline/refresh-feed'
 import { readSettings } from '../../config/settings'
 
@@ -22,9 +22,12 @@ const MAX_JSON_BODY_BYTES = 16 * 1024
 /** OPML exports of a few thousand feeds stay well under this. */
 const MAX_OPML_BODY_BYTES = 2 * 1024 * 1024
 
+/** Feed titles are labels, not content. */
+const MAX_TITLE_CHARS = 300
+
 const createFeedSchema = z.strictObject({
   url: z.string().min(1).max(2048),
-  title: z.string().trim().min(1).max(300).optional(),
+  title: z.string().trim().min(1).max(MAX_TITLE_CHARS).optional(),
   intervalMinutes: z.number().int().min(MIN_INTERVAL_MINUTES).max(MAX_INTERVAL_MINUTES).optional(),
 })
 
@@ -44,6 +47,13 @@ function urlChecker(env: Env): (url: string) => UrlVerdict {
   }
 }
 
+/** The registry to add to: on a fresh deployment, the defaults the first tick would seed (saved with the addition). */
+async function registryForUpdate(env: Env, store: FeedStore, now: string): Promise<FeedConfig[]> {
+  const feeds = await store.listFeeds()
+  if (feeds) return feeds
+  return readSettings(env).seedDefaultFeeds ? defaultFeedConfigs(now) : []
+}
+
 async function findFeed(store: FeedStore, id: string): Promise<{ feeds: FeedConfig[]; feed: FeedConfig }> {
   const feeds = (await store.listFeeds()) ?? []
   const feed = feeds.find((f) => f.id === id)
@@ -53,10 +63,10 @@ async function findFeed(store: FeedStore, id: string): Promise<{ feeds: FeedConf
 
 export const feedRoutes = new Hono<AppEnv>()
   .get('/', async (c) => {
-    const deps = createDeps(c.env)
-    const nowIso = new Date().toISOString()
-    const [feeds, lastTick] = await Promise.all([loadFeeds(deps, nowIso), readLastTick(c.env.STORE)])
-    const states = await Promise.all(feeds.map((f) => deps.feeds.getState(f.id)))
+    const store = new FeedStore(c.env.STORE)
+    // Reads never seed the registry: the first tick (or the first POST) does.
+    const [feeds, lastTick] = await Promise.all([store.listFeeds().then((f) => f ?? []), new HeartbeatStore(c.env.STORE).read()])
+    const states = await Promise.all(feeds.map((f) => store.getState(f.id)))
     const period = cronPeriodMinutes(lastTick?.cron ?? null)
     const items = feeds.map((feed, i) => {
       const state = states[i] ?? null
@@ -73,12 +83,12 @@ export const feedRoutes = new Hono<AppEnv>()
   .post('/', tooLarge(MAX_JSON_BODY_BYTES), validate('json', createFeedSchema), async (c) => {
     const body = c.req.valid('json')
     const store = new FeedStore(c.env.STORE)
-    const deps = createDeps(c.env)
-    const existing = await loadFeeds(deps, new Date().toISOString())
+    const now = new Date().toISOString()
+    const existing = await registryForUpdate(c.env, store, now)
     const result = await registerFeeds(existing, [{ url: body.url, title: body.title ?? null, intervalMinutes: body.intervalMinutes ?? null }], {
       checkUrl: urlChecker(c.env),
       source: 'api',
-      now: new Date().toISOString(),
+      now,
     })
     const refused = result.refused[0]
     if (refused) throw new ApiError(400, refused.code, refused.message)
@@ -114,12 +124,12 @@ export const feedRoutes = new Hono<AppEnv>()
     const parsed = parseOpml(text)
     if (!parsed.ok) throw new ApiError(400, 'invalid_opml', parsed.message)
     const store = new FeedStore(c.env.STORE)
-    const deps = createDeps(c.env)
-    const existing = await loadFeeds(deps, new Date().toISOString())
+    const now = new Date().toISOString()
+    const existing = await registryForUpdate(c.env, store, now)
     const result = await registerFeeds(
       existing,
-      parsed.feeds.map((f) => ({ url: f.url, title: f.title, intervalMinutes: null })),
-      { checkUrl: urlChecker(c.env), source: 'opml', now: new Date().toISOString() },
+      parsed.feeds.map((f) => ({ url: f.url, title: f.title === null ? null : f.title.slice(0, MAX_TITLE_CHARS), intervalMinutes: null })),
+      { checkUrl: urlChecker(c.env), source: 'opml', now },
     )
     if (result.added.length > 0) await store.saveFeeds(result.feeds)
     return c.json({
@@ -128,13 +138,17 @@ export const feedRoutes = new Hono<AppEnv>()
       refused: result.refused,
     })
   })
+  .all('/', methodNotAllowed('GET, POST'))
+  .all('/import', methodNotAllowed('POST'))
+  .all('/:id', methodNotAllowed('DELETE'))
+  .all('/:id/check', methodNotAllowed('POST'))
 
 /** GET /api/feeds.opml: the feed list as OPML 2.0, the format every feed reader imports. */
 export const opmlExportRoute = new Hono<AppEnv>().get('/', async (c) => {
-  const feeds = await loadFeeds(createDeps(c.env), new Date().toISOString())
+  const feeds = (await new FeedStore(c.env.STORE).listFeeds()) ?? []
   const xml = buildOpml(
     feeds.map((f) => ({ url: f.url, title: f.title })),
     { title: 'Storywatch feeds', createdAt: new Date().toISOString() },
   )
   return c.body(xml, 200, { 'content-type': 'text/x-opml; charset=utf-8', 'content-disposition': 'attachment; filename="storywatch-feeds.opml"' })
-})
+}).all('/', methodNotAllowed('GET'))

@@ -1,0 +1,1 @@
+export { normaliseForCompare } from '../articles/normalise-text'

@@ -1,0 +1,22 @@
+// What one tick did: the heartbeat's value, shown by GET /api/health.
+import type { KvCounts } from '../storage/counting-kv'
+
+export interface TickSummary {
+  at: string
+  cron: string | null
+  feedsTotal: number
+  feedsDue: number
+  backingOff: number
+  feedsPolled: number
+  notModified: number
+  unchanged: number
+  updated: number
+  failed: number
+  articlesNew: number
+  articlesRevised: number
+  alertsRaised: number
+  /** Feed states written this tick (0 when nothing changed anywhere). */
+  stateWrites: number
+  /** KV operations of the tick before the heartbeat write itself (which adds one write). */
+  kv: KvCounts
+}
