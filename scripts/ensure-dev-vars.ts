@@ -1,4 +1,4 @@
-// Creates .dev.vars from .dev.vars.example when it is missing (run by prestart, pretest and predemo).
+// Creates .dev.vars from .dev.vars.example when it is missing; idempotent (`npm start` and `npm run demo` run it first).
 import { fileURLToPath } from 'node:url'
 import { ensureDevVars } from './lib/dev-vars.ts'
 

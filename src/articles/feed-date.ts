@@ -35,7 +35,8 @@ export function feedDateToIso(raw: string | null): string | null {
   let ms: number
   const iso = ISO_DATE.exec(text)
   if (iso) {
-    const [, date, time, zone] = iso
+    const [, date = '', time, zone] = iso
+    if (!isCalendarDate(date)) return null
     const offset = zone === undefined || zone.toUpperCase() === 'Z' ? 'Z' : zone.replace(/^([+-]\d{2}):?(\d{2})$/, '$1:$2')
     ms = Date.parse(time === undefined ? `${date}T00:00:00Z` : `${date}T${time}${offset}`)
   } else if (MONTH_NAME.test(text)) {
@@ -52,4 +53,11 @@ export function feedDateToIso(raw: string | null): string | null {
   const year = parsed.getUTCFullYear()
   if (year < MIN_YEAR || year > MAX_YEAR) return null
   return parsed.toISOString()
+}
+
+/** V8 rolls 2025-02-30 over to 2 March; a feed that says 30 February has no usable date. */
+function isCalendarDate(date: string): boolean {
+  const [year = 0, month = 0, day = 0] = date.split('-').map(Number)
+  const parsed = new Date(Date.UTC(year, month - 1, day))
+  return parsed.getUTCMonth() === month - 1 && parsed.getUTCDate() === day
 }

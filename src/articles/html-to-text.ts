@@ -73,8 +73,9 @@ export function htmlToText(html: string): string {
 
   const parser = new Parser(
     {
-      onopentag(name) {
+      onopentag(qualifiedName) {
         if (stopped) return
+        const name = localName(qualifiedName)
         depth += 1
         if (depth > MAX_NESTING_DEPTH) {
           stopped = true
@@ -86,8 +87,9 @@ export function htmlToText(html: string): string {
         else if (BLOCK_ELEMENTS.has(name)) endParagraph()
         else if (CELL_ELEMENTS.has(name)) current += ' '
       },
-      onclosetag(name) {
+      onclosetag(qualifiedName) {
         if (stopped) return
+        const name = localName(qualifiedName)
         depth -= 1
         if (DROPPED_ELEMENTS.has(name)) droppedDepth = Math.max(0, droppedDepth - 1)
         else if (droppedDepth === 0 && BLOCK_ELEMENTS.has(name)) endParagraph()
@@ -103,6 +105,11 @@ export function htmlToText(html: string): string {
   if (!stopped) parser.end()
   endParagraph()
   return paragraphs.join('\n\n')
+}
+
+/** Atom xhtml content may use a prefix (`<xhtml:p>`); the element is the same. */
+function localName(name: string): string {
+  return name.slice(name.lastIndexOf(':') + 1)
 }
 
 function truncate(text: string, max: number): string {

@@ -98,11 +98,14 @@ export async function parseFeed(text: string, feedUrl: string): Promise<ParseOut
   const rootBase = resolveHttp(prologue.xmlBase, documentUrl)
   const feedLink = textOf(output.link)
   const feedBase = rootBase ?? absoluteHttp(feedLink) ?? documentUrl
-  const items = asArray(output.items).map((raw) => {
-    const item = asRecord(raw) ?? {}
+  const rawItems = asArray(output.items).map((raw) => asRecord(raw) ?? {})
+  const entrySources = parser.isAtom && rawItems.some(hasXhtml) ? entrySlices(text, rawItems.length) : null
+  const items = rawItems.map((item, index) => {
     const xmlBase = asRecord(item['sw:attributes'])?.['xml:base']
     const ownBase = resolveHttp(typeof xmlBase === 'string' ? xmlBase : null, rootBase ?? documentUrl)
-    return parser.isAtom ? atomItem(item, ownBase ?? feedBase) : rssItem(item, ownBase ?? feedBase)
+    return parser.isAtom
+      ? atomItem(item, ownBase ?? feedBase, entrySources?.[index] ?? null)
+      : rssItem(item, ownBase ?? feedBase)
   })
   return {
     kind: 'ok',
@@ -131,15 +134,15 @@ function rssItem(item: Fields, baseUrl: string): ParsedItem {
   }
 }
 
-function atomItem(item: Fields, baseUrl: string): ParsedItem {
+function atomItem(item: Fields, baseUrl: string, source: string | null): ParsedItem {
   const guid = textOf(item.id)
   return {
     guid,
     guidIsPermaLink: guid !== null && isHttpUrl(guid),
     link: textOf(item.link),
-    title: textConstruct(item['sw:title'], textOf(item.title)),
-    summaryHtml: textConstruct(item['sw:summary'], textOf(item.summary)) ?? mediaDescription(item),
-    contentHtml: textConstruct(item['sw:content'], textOf(item.content)),
+    title: textConstruct(item['sw:title'], textOf(item.title), source, 'title'),
+    summaryHtml: textConstruct(item['sw:summary'], textOf(item.summary), source, 'summary') ?? mediaDescription(item),
+    contentHtml: textConstruct(item['sw:content'], textOf(item.content), source, 'content'),
     author: textOf(item.author) ?? textOf(item['sw:dcCreator']),
     categories: categories(item),
     published: textOf(item['sw:published']) ?? textOf(item['sw:issued']),
@@ -148,10 +151,46 @@ function atomItem(item: Fields, baseUrl: string): ParsedItem {
   }
 }
 
-/** An Atom text construct as HTML: `type="text"` is escaped, html and xhtml are HTML already. */
-function textConstruct(nodes: unknown, value: string | null): string | null {
+/**
+ * An Atom text construct as HTML: `type="text"` is escaped, `html` is HTML already. For `xhtml`, xml2js keeps
+ * an element's text apart from its children, so "said <b>this</b> and" comes back as "said  and" + "this":
+ * the markup is taken from the raw entry instead (`source`), and rss-parser's rebuild is only a fallback.
+ */
+function textConstruct(nodes: unknown, value: string | null, source: string | null, name: string): string | null {
+  const type = attribute(first(nodes), 'type')?.trim().toLowerCase()
+  if (type === 'xhtml') return (source === null ? null : xhtmlMarkup(source, name)) ?? value
   if (value === null) return null
-  return attribute(first(nodes), 'type')?.trim().toLowerCase() === 'text' ? escapeText(value) : value
+  return type === 'text' ? escapeText(value) : value
+}
+
+function hasXhtml(item: Fields): boolean {
+  return ['sw:title', 'sw:summary', 'sw:content'].some((field) => attribute(first(item[field]), 'type') === 'xhtml')
+}
+
+/**
+ * The raw text of each `<entry>` in document order, or null when the scan does not find exactly `count` of them
+ * (an `<entry` inside a comment or CDATA): then no entry gets raw markup rather than the wrong entry.
+ */
+function entrySlices(xml: string, count: number): string[] | null {
+  const slices: string[] = []
+  const start = /<entry[\s>]/g
+  let match: RegExpExecArray | null
+  while ((match = start.exec(xml)) !== null) {
+    const end = xml.indexOf('</entry>', match.index)
+    if (end === -1) return null
+    slices.push(xml.slice(match.index, end))
+    start.lastIndex = end
+  }
+  return slices.length === count ? slices : null
+}
+
+/** The markup inside the entry's `<name type="xhtml">` element. */
+function xhtmlMarkup(entry: string, name: string): string | null {
+  const open = new RegExp(`<${name}(?=[\\s>])(?:[^>"']|"[^"]*"|'[^']*')*>`).exec(entry)
+  if (!open) return null
+  const from = open.index + open[0].length
+  const to = entry.indexOf(`</${name}>`, from)
+  return to === -1 ? null : entry.slice(from, to)
 }
 
 /** media:description on the item, in a media:group, or on a media:content; plain text unless type="html". */

@@ -71,3 +71,9 @@ describe('htmlToText', () => {
     expect(Date.now() - started).toBeLessThan(3000)
   })
 })
+
+describe('htmlToText on XHTML', () => {
+  it('treats namespace-prefixed elements like their local names', () => {
+    expect(htmlToText('<xhtml:div><xhtml:p>One</xhtml:p><xhtml:p>Two</xhtml:p></xhtml:div>')).toBe('One\n\nTwo')
+  })
+})

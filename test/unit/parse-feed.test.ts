@@ -290,3 +290,21 @@ describe('parseFeed on sloppy and hostile input', () => {
     expect((await parsed(xml)).items[0]).toMatchObject({ title: null, guid: null, link: null, published: null })
   })
 })
+
+describe('parseFeed on Atom xhtml content', () => {
+  it('keeps text and child elements of xhtml content in document order', async () => {
+    const xml = `<feed xmlns="http://www.w3.org/2005/Atom"><entry><title type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml">A <em>big</em> day</div></title><content type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml"><p>The trust said <strong>all beds were full</strong> and asked people to use NHS 111.</p></div></content></entry><entry><title>B</title><content type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml">Second &amp; last</div></content></entry></feed>`
+    const [first, second] = (await parsed(xml)).items
+    expect(first?.title).toBe('<div xmlns="http://www.w3.org/1999/xhtml">A <em>big</em> day</div>')
+    expect(first?.contentHtml).toBe(
+      '<div xmlns="http://www.w3.org/1999/xhtml"><p>The trust said <strong>all beds were full</strong> and asked people to use NHS 111.</p></div>',
+    )
+    expect(second?.contentHtml).toBe('<div xmlns="http://www.w3.org/1999/xhtml">Second &amp; last</div>')
+  })
+
+  it("falls back to rss-parser's rebuild when an entry hides in a comment and the count is off", async () => {
+    const xml = `<feed xmlns="http://www.w3.org/2005/Atom"><!-- <entry></entry> --><entry><title>A</title><content type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml">Text</div></content></entry></feed>`
+    const [item] = (await parsed(xml)).items
+    expect(item?.contentHtml).toContain('Text')
+  })
+})
