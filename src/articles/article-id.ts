@@ -5,7 +5,7 @@ import type { ParsedItem } from '../model/feed'
 import { canonicalUrl } from './canonical-url'
 import { feedDateToIso } from './feed-date'
 import { htmlToText } from './html-to-text'
-import { normaliseForCompare } from './normalise-text'
+import { normaliseForCompare } from '../core/normalise-text'
 
 export interface ArticleKey {
   key: string

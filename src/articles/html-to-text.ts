@@ -42,7 +42,7 @@ const ENTITY_LEFT = /&(?:#\d{1,7}|#x[0-9a-fA-F]{1,6}|[a-zA-Z][a-zA-Z0-9]{1,31});
  *
  * Input without any tag is plain text: there a blank line separates paragraphs.
  *
- * Double-escaped input is decoded once more: a fragment with no tags whose text starts with escaped tags
+ * Double-escaped input is decoded once more: a fragment with no tags whose text contains escaped tags
  * (`&lt;p&gt;…`) is parsed as the HTML it encodes, and entities left over after decoding (`&amp;#8217;` → `&#8217;`)
  * are decoded a second time. Literal text about HTML would suffer from this; news copy does not contain it.
  */

@@ -7,7 +7,7 @@ import { articleIdFromKey, articleKey } from './article-id'
 import { canonicalUrl } from './canonical-url'
 import { feedDateToIso } from './feed-date'
 import { htmlToText } from './html-to-text'
-import { normaliseForCompare } from './normalise-text'
+import { normaliseForCompare } from '../core/normalise-text'
 
 export interface NormaliseContext {
   feedId: string

@@ -1,7 +1,7 @@
 // normaliseFeed: parsed items to snapshots; the same article serialised differently gives the same snapshot.
 import { describe, it, expect } from 'vitest'
 import { normaliseFeed, type NormaliseResult } from '../../src/articles/normalise-item'
-import { normaliseForCompare } from '../../src/articles/normalise-text'
+import { normaliseForCompare } from '../../src/core/normalise-text'
 import { sha256Hex } from '../../src/core/hash'
 import { parseFeed } from '../../src/feeds/parse-feed'
 import type { ParsedFeed, ParsedItem } from '../../src/model/feed'

@@ -1,6 +1,6 @@
 // normaliseForCompare: typography and invisible characters do not make two texts different.
 import { describe, it, expect } from 'vitest'
-import { normaliseForCompare } from '../../src/articles/normalise-text'
+import { normaliseForCompare } from '../../src/core/normalise-text'
 
 describe('normaliseForCompare', () => {
   it.each([
