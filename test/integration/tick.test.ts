@@ -8,6 +8,13 @@ import contentEncoded from '../../fixtures/feeds/rss2-content-encoded.xml?raw'
 import editedHeadline from '../../fixtures/feeds/rss2-edited-headline.xml?raw'
 import editedSummary from '../../fixtures/feeds/rss2-edited-summary.xml?raw'
 import reserialised from '../../fixtures/feeds/rss2-reserialised.xml?raw'
+import htmlPage from '../../fixtures/feeds/html-page-not-a-feed.html?raw'
+import emptyBody from '../../fixtures/feeds/empty-body.xml?raw'
+import truncatedXml from '../../fixtures/feeds/truncated-xml.xml?raw'
+import atomXmlBase from '../../fixtures/feeds/atom-relative-links-xml-base.xml?raw'
+import rss1 from '../../fixtures/feeds/rss1-rdf.xml?raw'
+import duplicateGuids from '../../fixtures/feeds/rss2-duplicate-guids.xml?raw'
+import withoutGuids from '../../fixtures/feeds/rss2-items-without-guids.xml?raw'
 
 const FEED = 'https://news.example.com/rss.xml'
 const OTHER = 'https://other.example.org/atom.xml'
@@ -284,9 +291,9 @@ describe('failures', () => {
   })
 
   it.each([
-    ['an HTML page instead of a feed', '<!DOCTYPE html><html><head><title>News</title></head><body><p>Hi</p></body></html>', 'html_page'],
-    ['an empty body', '', 'empty_body'],
-    ['truncated XML', '<?xml version="1.0"?><rss version="2.0"><channel><title>T</title><item><title>Half', 'malformed_xml'],
+    ['an HTML page instead of a feed', htmlPage, 'html_page'],
+    ['an empty body', emptyBody, 'empty_body'],
+    ['truncated XML', truncatedXml, 'malformed_xml'],
   ])('records %s as a per-feed error', async (_name, text, code) => {
     network.serve(FEED, feedResponder(() => text))
     const id = await addFeed(FEED)
@@ -313,6 +320,30 @@ describe('failures', () => {
     await tick(T0 + 15 * MIN)
     const healed = await feedStatus(id)
     expect(healed).toMatchObject({ consecutiveFailures: 0, retryAt: null, errorCount: 2 })
+  })
+})
+
+describe('feed formats through the whole pipeline', () => {
+  it.each([
+    ['Atom with relative links and xml:base', atomXmlBase],
+    ['RSS 1.0 (RDF)', rss1],
+    ['RSS 2.0 with duplicate guids', duplicateGuids],
+    ['RSS 2.0 items without guids', withoutGuids],
+  ])('stores %s with absolute, unique article URLs and is stable on the next tick', async (_name, text) => {
+    network.serve(FEED, feedResponder(() => text))
+    await addFeed(FEED)
+    await tick(T0)
+    const h = await health()
+    expect(h.lastTick).toMatchObject({ failed: 0, updated: 1 })
+    const items = (await json<{ items: { url: string; title: string }[] }>(await api('/api/articles?limit=100'))).items
+    expect(items.length).toBe(h.lastTick?.articlesNew)
+    expect(items.length).toBeGreaterThan(1)
+    for (const item of items) expect(item.url).toMatch(/^https?:\/\/[^/]+\//)
+    expect(new Set(items.map((i) => i.url)).size).toBe(items.length)
+    // the same bytes again: nothing new, nothing revised
+    body = text
+    await tick(T0 + 5 * MIN)
+    expect((await health()).lastTick).toMatchObject({ articlesNew: 0, articlesRevised: 0 })
   })
 })
 
