@@ -2,25 +2,13 @@
 import { describe, it, expect } from 'vitest'
 import { articleIdFromKey, articleKey } from '../../src/articles/article-id'
 import type { ParsedItem } from '../../src/model/feed'
+import { parsedItem } from '../support/parsed-item'
 
 const UK_NEWS_FEED = 'https://www.northernledger.co.uk/uk-news/rss'
 const POLITICS_FEED = 'https://feeds.northernledger.co.uk/politics/rss'
 
 function item(fields: Partial<ParsedItem>): ParsedItem {
-  return {
-    guid: null,
-    guidIsPermaLink: false,
-    link: null,
-    title: null,
-    summaryHtml: null,
-    contentHtml: null,
-    author: null,
-    categories: [],
-    published: null,
-    updated: null,
-    baseUrl: UK_NEWS_FEED,
-    ...fields,
-  }
+  return parsedItem(UK_NEWS_FEED, fields)
 }
 
 async function idOf(parsed: ParsedItem, feedUrl: string, unique = true): Promise<string | null> {

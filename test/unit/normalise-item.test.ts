@@ -1,6 +1,7 @@
 // normaliseFeed: parsed items to snapshots; the same article serialised differently gives the same snapshot.
 import { describe, it, expect } from 'vitest'
 import { normaliseFeed, type NormaliseResult } from '../../src/articles/normalise-item'
+import { parsedItem } from '../support/parsed-item'
 import { normaliseForCompare } from '../../src/core/normalise-text'
 import { sha256Hex } from '../../src/core/hash'
 import { parseFeed } from '../../src/feeds/parse-feed'
@@ -28,20 +29,7 @@ function feedOf(...items: Partial<ParsedItem>[]): ParsedFeed {
     title: null,
     link: null,
     ttlMinutes: null,
-    items: items.map((fields) => ({
-      guid: null,
-      guidIsPermaLink: false,
-      link: null,
-      title: null,
-      summaryHtml: null,
-      contentHtml: null,
-      author: null,
-      categories: [],
-      published: null,
-      updated: null,
-      baseUrl: FEED_URL,
-      ...fields,
-    })),
+    items: items.map((fields) => parsedItem(FEED_URL, fields)),
   }
 }
 
