@@ -12,6 +12,7 @@ export default defineConfig({
           ALLOW_LOOPBACK_FEEDS: 'false',
           SEED_DEFAULT_FEEDS: 'false',
           PUBLIC_BASE_URL: 'https://storywatch.test',
+          PUBLIC_HISTORY: 'false',
         },
       },
     }),

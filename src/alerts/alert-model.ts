@@ -1,9 +1,10 @@
 // Builds alerts with deterministic ids (pure): the same change seen twice is one alert.
-import type { ArticleSnapshot } from '../model/article'
+import type { ArticleRecord, ArticleSnapshot } from '../model/article'
 import type { Alert, FieldChange } from '../model/alert'
+import type { RevisionAnalysis } from '../revisions/classify-revision'
 import { sha256Hex } from '../core/hash'
 
-const FIELD_LABELS: Record<FieldChange['field'], string> = { title: 'headline', summary: 'summary', content: 'body' }
+const FIELD_LABELS: Record<FieldChange['field'], string> = { title: 'headline', summary: 'standfirst', content: 'body', author: 'byline', url: 'URL' }
 
 /**
  * Id of a revision alert: a function of the article, the version it supersedes and the two contents, never of the
@@ -15,13 +16,14 @@ export async function revisionAlertId(articleId: string, fromVersion: number, fr
 }
 
 /** One-line human summary of a revision: which fields changed and by how many words. */
-export function describeRevision(changes: FieldChange[]): string {
-  const parts = changes.map((c) => {
-    const label = FIELD_LABELS[c.field]
-    if (c.field === 'title') return `headline changed from "${c.before}" to "${c.after}"`
-    return `${label} edited (+${c.wordsAdded}/-${c.wordsRemoved} words)`
-  })
-  return parts.join('; ')
+export function describeRevision(changes: readonly FieldChange[]): string {
+  return changes
+    .map((c) => {
+      if (c.field === 'title') return `headline changed from "${c.before}" to "${c.after}"`
+      if (c.field === 'author' || c.field === 'url') return `${FIELD_LABELS[c.field]} changed`
+      return `${FIELD_LABELS[c.field]} edited (+${c.wordsAdded}/-${c.wordsRemoved} words)`
+    })
+    .join('; ')
 }
 
 /** The revision alert for `next` superseding `previous` (version `fromVersion` → `fromVersion + 1`). */
@@ -29,11 +31,19 @@ export async function buildRevisionAlert(input: {
   previous: ArticleSnapshot
   next: ArticleSnapshot
   fromVersion: number
-  changes: FieldChange[]
+  analysis: RevisionAnalysis
 }): Promise<Alert> {
-  const { previous, next, fromVersion, changes } = input
+  const { previous, next, fromVersion, analysis } = input
+  const changes: FieldChange[] = analysis.fields.map((f) => ({
+    field: f.field,
+    before: f.before,
+    after: f.after,
+    ops: f.ops,
+    wordsAdded: f.wordsAdded,
+    wordsRemoved: f.wordsRemoved,
+  }))
   return {
-    id: await revisionAlertId(next.articleId, fromVersion, previous.contentHash, next.contentHash),
+    id: await revisionAlertId(next.articleId, fromVersion, previous.rawHash, next.rawHash),
     type: 'revision',
     createdAt: next.capturedAt,
     articleId: next.articleId,
@@ -44,5 +54,22 @@ export async function buildRevisionAlert(input: {
     fromVersion,
     toVersion: fromVersion + 1,
     changes,
+    classification: analysis.classification,
+    significance: analysis.significance,
+  }
+}
+
+/** The one `removed` alert of an article whose page started answering 404/410. */
+export async function buildRemovedAlert(record: ArticleRecord, status: number, at: string): Promise<Alert> {
+  return {
+    id: `rem_${(await sha256Hex(`removed:${record.id}`)).slice(0, 24)}`,
+    type: 'removed',
+    createdAt: at,
+    articleId: record.id,
+    feedId: record.current.feedId,
+    title: record.current.title,
+    url: record.url,
+    summary: `article page now answers ${status}: removed or unpublished`,
+    status,
   }
 }

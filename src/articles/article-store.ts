@@ -1,17 +1,39 @@
-// ArticleStore: article records (with their current version), archived versions and the newest-first index.
-import type { ArticleRecord, ArticleSnapshot } from '../model/article'
-import { KEYS } from '../storage/keys'
+// ArticleStore: article records (current version + history summary), archived versions and newest-first indexes.
+import type { ArticleRecord, ArticleSnapshot, VersionSummary } from '../model/article'
+import { KEYS, parseRevisionIndexKey } from '../storage/keys'
 import { getJson, putJson } from '../storage/kv-json'
 
-/** Metadata on each index key: enough to filter by feed without reading the record. */
+/** Metadata on each article index key: enough to filter by feed without reading the record. */
 interface ArticleIndexMeta {
   f: string[]
+}
+
+/** Metadata on each revision index key: enough to list recent changes without reading records. */
+export interface RevisionIndexMeta {
+  f: string
+  c: string | null
+  s: number
+  m: boolean
+}
+
+export interface RevisionRef {
+  articleId: string
+  n: number
+  capturedAt: string
+  meta: RevisionIndexMeta | null
 }
 
 export interface ArticlePage {
   records: ArticleRecord[]
   /** KV list cursor for the next page; null at the end. */
   nextKvCursor: string | null
+}
+
+/** What a new version adds to the history line, besides what the snapshot itself says. */
+export type VersionNotes = Pick<VersionSummary, 'minor' | 'flipFlopOf' | 'changedFields' | 'classification' | 'significance'>
+
+function summarise(n: number, s: ArticleSnapshot, notes: VersionNotes): VersionSummary {
+  return { n, capturedAt: s.capturedAt, source: s.source, title: s.title, contentHash: s.contentHash, rawHash: s.rawHash, ...notes }
 }
 
 export class ArticleStore {
@@ -26,14 +48,16 @@ export class ArticleStore {
   async get(articleId: string): Promise<ArticleRecord | null> {
     const cached = this.seen.get(articleId)
     if (cached) return cached
-    const record = await getJson<ArticleRecord>(this.kv, KEYS.article(articleId))
-    if (record) this.seen.set(articleId, record)
+    const stored = await getJson<ArticleRecord>(this.kv, KEYS.article(articleId))
+    if (!stored) return null
+    // Records written before the history line existed get one entry for their current version.
+    const record: ArticleRecord = {
+      ...stored,
+      versions: stored.versions ?? [summarise(stored.versionCount, stored.current, { minor: false, flipFlopOf: null, changedFields: [], classification: null, significance: 0 })],
+      page: stored.page ?? null,
+    }
+    this.seen.set(articleId, record)
     return record
-  }
-
-  private async putRecord(record: ArticleRecord): Promise<void> {
-    await putJson(this.kv, KEYS.article(record.id), record)
-    this.seen.set(record.id, record)
   }
 
   /** Version n of an article (1-based): the current one from the record, older ones from their archive keys. */
@@ -44,7 +68,7 @@ export class ArticleStore {
   }
 
   /** Stores a first-seen article as version 1 (record first, then the index; the pipeline re-indexes after a crash). */
-  async create(snapshot: ArticleSnapshot): Promise<ArticleRecord> {
+  async create(snapshot: ArticleSnapshot, options: { trackPage: boolean }): Promise<ArticleRecord> {
     const record: ArticleRecord = {
       id: snapshot.articleId,
       url: snapshot.url,
@@ -54,6 +78,8 @@ export class ArticleStore {
       publishedAt: snapshot.publishedAt,
       versionCount: 1,
       current: snapshot,
+      versions: [summarise(1, snapshot, { minor: false, flipFlopOf: null, changedFields: [], classification: null, significance: 0 })],
+      page: options.trackPage ? { lastFetchedAt: snapshot.source === 'page' ? snapshot.capturedAt : null, removedAt: null } : null,
     }
     await this.putRecord(record)
     await this.writeIndex(record)
@@ -61,23 +87,28 @@ export class ArticleStore {
   }
 
   /**
-   * Makes `snapshot` the new current version. The superseded version is archived first, so a crash in between
-   * leaves the record untouched and the retry rewrites the same archive key.
+   * Makes `snapshot` version n+1. The superseded version is archived first and the revision index written last, so a
+   * crash leaves either the old record (the retry redoes everything under the same keys) or a complete new version.
    */
-  async addVersion(record: ArticleRecord, snapshot: ArticleSnapshot): Promise<ArticleRecord> {
+  async addVersion(record: ArticleRecord, snapshot: ArticleSnapshot, notes: VersionNotes): Promise<ArticleRecord> {
     await putJson(this.kv, KEYS.articleVersion(record.id, record.versionCount), record.current)
     const feedIds = record.feedIds.includes(snapshot.feedId) ? record.feedIds : [...record.feedIds, snapshot.feedId]
+    const n = record.versionCount + 1
     const next: ArticleRecord = {
       ...record,
       url: snapshot.url,
       feedIds,
       lastChangedAt: snapshot.capturedAt,
       publishedAt: snapshot.publishedAt ?? record.publishedAt,
-      versionCount: record.versionCount + 1,
+      versionCount: n,
       current: snapshot,
+      versions: [...record.versions, summarise(n, snapshot, notes)],
+      page: record.page && snapshot.source === 'page' ? { ...record.page, lastFetchedAt: snapshot.capturedAt } : record.page,
     }
     await this.putRecord(next)
     if (feedIds !== record.feedIds) await this.writeIndex(next)
+    const meta: RevisionIndexMeta = { f: snapshot.feedId, c: notes.classification, s: notes.significance, m: notes.minor }
+    await this.kv.put(KEYS.revisionIndex(snapshot.capturedAt, record.id, n), '', { metadata: meta })
     return next
   }
 
@@ -88,6 +119,18 @@ export class ArticleStore {
     await this.putRecord(next)
     await this.writeIndex(next)
     return next
+  }
+
+  /** Marks the article's page as gone (404/410); it will not be re-checked again. */
+  async markRemoved(record: ArticleRecord, at: string): Promise<ArticleRecord> {
+    const next: ArticleRecord = { ...record, page: { lastFetchedAt: at, removedAt: at } }
+    await this.putRecord(next)
+    return next
+  }
+
+  /** Rewrites the record's index key (same key, same metadata): repairs an index lost to a crash. */
+  async reindex(record: ArticleRecord): Promise<void> {
+    await this.writeIndex(record)
   }
 
   /**
@@ -107,9 +150,25 @@ export class ArticleStore {
     return { records, nextKvCursor: listed.list_complete ? null : listed.cursor }
   }
 
-  /** Rewrites the record's index key (same key, same metadata): repairs an index lost to a crash. */
-  async reindex(record: ArticleRecord): Promise<void> {
-    await this.writeIndex(record)
+  /** One page of revisions (versions ≥ 2) across all articles, newest first, optionally of one feed. */
+  async listRevisions(options: { limit: number; kvCursor: string | null; feedId: string | null }): Promise<{ refs: RevisionRef[]; nextKvCursor: string | null }> {
+    const listed = await this.kv.list<RevisionIndexMeta>({
+      prefix: KEYS.revisionIndexPrefix(),
+      limit: options.limit,
+      ...(options.kvCursor ? { cursor: options.kvCursor } : {}),
+    })
+    const refs: RevisionRef[] = []
+    for (const key of listed.keys) {
+      if (options.feedId !== null && key.metadata?.f !== options.feedId) continue
+      const parsed = parseRevisionIndexKey(key.name)
+      if (parsed) refs.push({ ...parsed, meta: key.metadata ?? null })
+    }
+    return { refs, nextKvCursor: listed.list_complete ? null : listed.cursor }
+  }
+
+  private async putRecord(record: ArticleRecord): Promise<void> {
+    await putJson(this.kv, KEYS.article(record.id), record)
+    this.seen.set(record.id, record)
   }
 
   private async writeIndex(record: ArticleRecord): Promise<void> {

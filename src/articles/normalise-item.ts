@@ -1,6 +1,6 @@
 // Parsed feed items to article snapshots: identity, canonical URL, plain text, dates and a content hash.
 
-import { sha256Hex } from '../core/hash'
+import { snapshotHashes } from './snapshot-hash'
 import type { ArticleSnapshot } from '../model/article'
 import type { ParsedFeed, ParsedItem } from '../model/feed'
 import { articleIdFromKey, articleKey } from './article-id'
@@ -45,7 +45,7 @@ const MAX_GUID_LENGTH = 2048
  * - a summary that only repeats the content (equal after {@link normaliseForCompare}) is left empty: the text is
  *   the body, and storing it twice would double every revision;
  * - `categories`: trimmed, de-duplicated and sorted; dates: ISO 8601 UTC or null;
- * - `contentHash`: SHA-256 of the normalised title, summary and content joined by U+0000.
+ * - `contentHash` / `rawHash`: see {@link snapshotHashes}.
  */
 export async function normaliseFeed(feed: ParsedFeed, ctx: NormaliseContext): Promise<NormaliseResult> {
   const guidCounts = new Map<string, number>()
@@ -83,22 +83,25 @@ async function toSnapshot(item: ParsedItem, articleId: string, ctx: NormaliseCon
   const summary = content !== '' && normaliseForCompare(fullSummary) === normaliseForCompare(content) ? '' : fullSummary
   const author = cap(oneLine(htmlToText(item.author ?? '')), MAX_AUTHOR_LENGTH)
   const guid = item.guid?.trim() ?? ''
+  const url = itemUrl(item, ctx.feedUrl)
+  const authorOrNull = author === '' ? null : author
+  const hashes = await snapshotHashes({ title, summary, content, author: authorOrNull, url })
   return {
     articleId,
-    url: itemUrl(item, ctx.feedUrl),
+    url,
     guid: guid !== '' && guid.length <= MAX_GUID_LENGTH ? guid : null,
     title,
     summary,
     content,
-    author: author === '' ? null : author,
+    author: authorOrNull,
     categories: normaliseCategories(item.categories),
     publishedAt: feedDateToIso(item.published),
     updatedAt: feedDateToIso(item.updated),
     feedId: ctx.feedId,
     capturedAt: ctx.capturedAt,
-    contentHash: await sha256Hex(
-      [title, summary, content].map((text) => normaliseForCompare(text)).join('\u0000'),
-    ),
+    source: 'feed',
+    contentHash: hashes.contentHash,
+    rawHash: hashes.rawHash,
   }
 }
 

@@ -9,12 +9,22 @@ export interface Settings {
   /** How many feeds one invocation polls at once: Workers allow 6 connections waiting for headers. */
   fetchConcurrency: number
   userAgent: string
+  maxPageBytes: number
+  /** Article pages fetched per tick at most (new and changed items first, then scheduled re-checks). */
+  maxPageFetchesPerTick: number
 }
 
 /** Timeout for one feed request, redirects and body included. */
 const FETCH_TIMEOUT_MS = 15_000
 /** Largest feed body we read (bytes); real news feeds are well under 2 MB. */
 const MAX_FEED_BYTES = 5 * 1024 * 1024
+/** Largest article page we read (bytes): real article pages are 100 KB to 2 MB of HTML. */
+const MAX_PAGE_BYTES = 3 * 1024 * 1024
+/**
+ * Page fetches per tick. The Free plan allows 50 subrequests per invocation and the feeds need theirs; 20 pages every
+ * 5 minutes re-checks 240 fresh articles an hour.
+ */
+const MAX_PAGE_FETCHES_PER_TICK = 20
 /** Workers platform limit: 6 simultaneous connections waiting for response headers per invocation. */
 const FETCH_CONCURRENCY = 6
 
@@ -31,5 +41,7 @@ export function readSettings(env: Env): Settings {
     maxFeedBytes: MAX_FEED_BYTES,
     fetchConcurrency: FETCH_CONCURRENCY,
     userAgent: USER_AGENT,
+    maxPageBytes: MAX_PAGE_BYTES,
+    maxPageFetchesPerTick: MAX_PAGE_FETCHES_PER_TICK,
   }
 }

@@ -1,5 +1,6 @@
 // The feed registry's rules (pure): new feed configs, duplicates, default seeding.
 import type { FeedConfig } from '../model/feed'
+import { FEED_OPTION_DEFAULTS } from '../model/feed'
 import { DEFAULT_FEEDS } from '../config/default-feeds'
 import { feedIdForUrl } from './feed-store'
 
@@ -19,6 +20,7 @@ export async function newFeedConfig(input: {
   intervalMinutes: number | null
   source: FeedConfig['source']
   now: string
+  options?: Partial<Pick<FeedConfig, 'fetchArticles' | 'articleSelector' | 'minChangeWords' | 'headlineOnly'>>
 }): Promise<FeedConfig> {
   return {
     id: await feedIdForUrl(input.url),
@@ -27,6 +29,8 @@ export async function newFeedConfig(input: {
     intervalMinutes: input.intervalMinutes ?? MIN_INTERVAL_MINUTES,
     addedAt: input.now,
     source: input.source,
+    ...FEED_OPTION_DEFAULTS,
+    ...input.options,
   }
 }
 
@@ -41,6 +45,7 @@ export interface FeedCandidate {
   url: string
   title: string | null
   intervalMinutes: number | null
+  options?: Partial<Pick<FeedConfig, 'fetchArticles' | 'articleSelector' | 'minChangeWords' | 'headlineOnly'>>
 }
 
 export type UrlVerdict = { ok: true; url: string } | { ok: false; code: string; message: string }

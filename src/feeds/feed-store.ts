@@ -1,5 +1,6 @@
 // FeedStore: the feed registry (one key) and per-feed poll state, over one KV binding.
 import type { FeedConfig, FeedState } from '../model/feed'
+import { FEED_OPTION_DEFAULTS } from '../model/feed'
 import { sha256Hex } from '../core/hash'
 import { KEYS } from '../storage/keys'
 import { getJson, putJson } from '../storage/kv-json'
@@ -30,6 +31,8 @@ export function emptyFeedState(feedId: string): FeedState {
     lastError: null,
     retryAt: null,
     items: {},
+    extractionProblems: 0,
+    lastExtractionProblem: null,
   }
 }
 
@@ -39,7 +42,8 @@ export class FeedStore {
   /** Every configured feed; null when the registry has never been written (first run). */
   async listFeeds(): Promise<FeedConfig[] | null> {
     const value = await getJson<RegistryValue>(this.kv, KEYS.feedRegistry())
-    return value ? value.feeds : null
+    // Entries stored before an option existed get its default.
+    return value ? value.feeds.map((f) => ({ ...FEED_OPTION_DEFAULTS, ...f })) : null
   }
 
   /** Replaces the registry. KV has no compare-and-set: concurrent admin edits within ~60 s can race (docs/storage.md). */
@@ -49,7 +53,8 @@ export class FeedStore {
   }
 
   async getState(feedId: string): Promise<FeedState | null> {
-    return getJson<FeedState>(this.kv, KEYS.feedState(feedId))
+    const state = await getJson<FeedState>(this.kv, KEYS.feedState(feedId))
+    return state ? { ...emptyFeedState(feedId), ...state } : null
   }
 
   async putState(state: FeedState): Promise<void> {

@@ -7,6 +7,8 @@ import { healthRoutes } from './routes/health'
 import { feedRoutes, opmlExportRoute } from './routes/feeds'
 import { articleRoutes } from './routes/articles'
 import { alertRoutes } from './routes/alerts'
+import { changeRoutes, changesAtomRoute } from './routes/changes'
+import { pageRoutes } from './routes/pages'
 
 export function createApp(): Hono<AppEnv> {
   const app = new Hono<AppEnv>()
@@ -19,6 +21,9 @@ export function createApp(): Hono<AppEnv> {
   app.route('/api/feeds', feedRoutes)
   app.route('/api/articles', articleRoutes)
   app.route('/api/alerts', alertRoutes)
+  app.route('/api/changes', changeRoutes)
+  app.route('/changes.atom', changesAtomRoute)
+  app.route('/', pageRoutes)
   app.get('/', (c) =>
     c.json({ name: 'Storywatch', api: ['/api/health', '/api/feeds', '/api/articles', '/api/alerts'], docs: 'see README.md' }),
   )

@@ -1,6 +1,6 @@
 // Wire formats of the API (version 1): explicit DTOs built by pure functions; internal records never leak as-is.
 import type { FeedConfig, FeedState } from '../model/feed'
-import type { ArticleRecord, ArticleSnapshot } from '../model/article'
+import type { ArticleRecord, ArticleSnapshot, VersionSummary } from '../model/article'
 import type { Alert, FieldChange } from '../model/alert'
 
 export interface FeedDto {
@@ -10,6 +10,10 @@ export interface FeedDto {
   intervalMinutes: number
   addedAt: string
   source: FeedConfig['source']
+  fetchArticles: boolean
+  articleSelector: string | null
+  minChangeWords: number
+  headlineOnly: boolean
   status: {
     lastCheckedAt: string | null
     lastSuccessAt: string | null
@@ -19,6 +23,8 @@ export interface FeedDto {
     lastError: { code: string; message: string; at: string } | null
     retryAt: string | null
     itemsInFeed: number
+    extractionProblems: number
+    lastExtractionProblem: { articleId: string; url: string; message: string; at: string } | null
   }
 }
 
@@ -31,6 +37,10 @@ export function toFeedDto(feed: FeedConfig, state: FeedState | null, lastChecked
     intervalMinutes: feed.intervalMinutes,
     addedAt: feed.addedAt,
     source: feed.source,
+    fetchArticles: feed.fetchArticles,
+    articleSelector: feed.articleSelector,
+    minChangeWords: feed.minChangeWords,
+    headlineOnly: feed.headlineOnly,
     status: {
       lastCheckedAt,
       lastSuccessAt: state?.lastSuccessAt ?? null,
@@ -40,6 +50,8 @@ export function toFeedDto(feed: FeedConfig, state: FeedState | null, lastChecked
       lastError: state?.lastError ?? null,
       retryAt: state?.retryAt ?? null,
       itemsInFeed: state ? Object.keys(state.items).length : 0,
+      extractionProblems: state?.extractionProblems ?? 0,
+      lastExtractionProblem: state?.lastExtractionProblem ?? null,
     },
   }
 }
@@ -80,6 +92,7 @@ export interface SnapshotDto {
   updatedAt: string | null
   feedId: string
   capturedAt: string
+  source: 'feed' | 'page'
   contentHash: string
 }
 
@@ -96,7 +109,34 @@ export function toSnapshotDto(s: ArticleSnapshot): SnapshotDto {
     updatedAt: s.updatedAt,
     feedId: s.feedId,
     capturedAt: s.capturedAt,
+    source: s.source,
     contentHash: s.contentHash,
+  }
+}
+
+export interface RevisionItemDto {
+  n: number
+  capturedAt: string
+  source: 'feed' | 'page'
+  title: string
+  minor: boolean
+  flipFlopOf: number | null
+  changedFields: string[]
+  classification: string | null
+  significance: number
+}
+
+export function toRevisionItemDto(v: VersionSummary): RevisionItemDto {
+  return {
+    n: v.n,
+    capturedAt: v.capturedAt,
+    source: v.source,
+    title: v.title,
+    minor: v.minor,
+    flipFlopOf: v.flipFlopOf,
+    changedFields: v.changedFields,
+    classification: v.classification,
+    significance: v.significance,
   }
 }
 
@@ -129,6 +169,9 @@ export interface AlertDto {
   fromVersion?: number
   toVersion?: number
   changes?: FieldChangeDto[]
+  classification?: string
+  significance?: number
+  status?: number
 }
 
 export function toAlertDto(alert: Alert): AlertDto {
@@ -142,6 +185,9 @@ export function toAlertDto(alert: Alert): AlertDto {
     url: alert.url,
     summary: alert.summary,
   }
+  if (alert.classification !== undefined) dto.classification = alert.classification
+  if (alert.significance !== undefined) dto.significance = alert.significance
+  if (alert.status !== undefined) dto.status = alert.status
   if (alert.fromVersion !== undefined) dto.fromVersion = alert.fromVersion
   if (alert.toVersion !== undefined) dto.toVersion = alert.toVersion
   if (alert.changes) {

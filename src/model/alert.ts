@@ -4,7 +4,7 @@ export type AlertType = 'revision' | 'follow_up' | 'removed'
 
 export type DiffOp = { op: 'equal' | 'insert' | 'delete'; text: string }
 
-export type RevisableField = 'title' | 'summary' | 'content'
+export type RevisableField = 'title' | 'summary' | 'content' | 'author' | 'url'
 
 export interface FieldChange {
   field: RevisableField
@@ -30,4 +30,9 @@ export interface Alert {
   fromVersion?: number
   toVersion?: number
   changes?: FieldChange[]
+  /** Revision label (e.g. headline, body_edit, correction, rewritten) and its 0..1 significance. */
+  classification?: string
+  significance?: number
+  /** For `removed`: the HTTP status the article page started answering. */
+  status?: number
 }

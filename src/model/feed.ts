@@ -10,6 +10,30 @@ export interface FeedConfig {
   addedAt: string
   /** Where the feed came from: shipped defaults, the API, or an OPML import. */
   source: 'default' | 'api' | 'opml'
+  /** Fetch each article's page and track its body, not just the feed item. */
+  fetchArticles: boolean
+  /** CSS selector of the article body on this publisher's pages; null: the default extraction. */
+  articleSelector: string | null
+  /** Revisions changing fewer words than this raise no alert (headline and standfirst changes always do). */
+  minChangeWords: number
+  /** Alert only when the headline changes. */
+  headlineOnly: boolean
+}
+
+/** Defaults of the per-feed options, also applied to registry entries stored before the options existed. */
+export const FEED_OPTION_DEFAULTS = {
+  fetchArticles: false,
+  articleSelector: null,
+  minChangeWords: 1,
+  headlineOnly: false,
+} as const satisfies Pick<FeedConfig, 'fetchArticles' | 'articleSelector' | 'minChangeWords' | 'headlineOnly'>
+
+/** The last time article-page extraction went wrong for this feed (an extraction problem is not a revision). */
+export interface ExtractionProblem {
+  articleId: string
+  url: string
+  message: string
+  at: string
 }
 
 /** HTTP validators and body fingerprint of the last successful fetch. */
@@ -40,8 +64,10 @@ export interface FeedState {
   lastError: FeedError | null
   /** Earliest time of the next attempt after failures (backoff); null when healthy. */
   retryAt: string | null
-  /** articleId -> content hash of each item in the last parsed body: lets a changed feed touch only changed items. */
+  /** articleId -> raw hash of each item in the last parsed body: lets a changed feed touch only changed items. */
   items: Record<string, string>
+  extractionProblems: number
+  lastExtractionProblem: ExtractionProblem | null
 }
 
 /** One entry of a parsed feed, before normalisation (all strings straight from the XML, untrusted). */

@@ -4,12 +4,14 @@ import { readSettings } from '../config/settings'
 import { FeedStore } from '../feeds/feed-store'
 import { ArticleStore } from '../articles/article-store'
 import { AlertStore } from '../alerts/alert-store'
+import { TrackedPagesStore } from '../articles/tracked-pages-store'
 import { countingKv } from '../storage/counting-kv'
 import { KeyedMutex } from '../core/keyed-mutex'
 
 /** Everything the pipeline needs, wired to `env.STORE` and the global `fetch` (the one network boundary). */
 export function createDeps(env: Env): TickDeps {
   const { kv, counts } = countingKv(env.STORE)
+  const settings = readSettings(env)
   return {
     kv,
     kvCounts: counts,
@@ -19,6 +21,8 @@ export function createDeps(env: Env): TickDeps {
     feeds: new FeedStore(kv),
     articles: new ArticleStore(kv),
     alerts: new AlertStore(kv),
-    settings: readSettings(env),
+    settings,
+    pageBudget: { remaining: settings.maxPageFetchesPerTick },
+    trackedPages: new TrackedPagesStore(kv),
   }
 }

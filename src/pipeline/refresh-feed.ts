@@ -1,6 +1,5 @@
 // Orchestrator for one feed: conditional GET → parse → normalise → detect new and revised articles → store → alert.
 import type { FeedConfig, FeedError, FeedState, FeedValidators } from '../model/feed'
-import type { ArticleSnapshot } from '../model/article'
 import type { FeedStore } from '../feeds/feed-store'
 import type { ArticleStore } from '../articles/article-store'
 import type { AlertStore } from '../alerts/alert-store'
@@ -11,8 +10,9 @@ import { fetchFeed } from '../feeds/fetch-feed'
 import { parseFeed } from '../feeds/parse-feed'
 import { backoffMs } from '../feeds/schedule'
 import { normaliseFeed } from '../articles/normalise-item'
-import { detectRevision } from '../revisions/detect-revision'
-import { buildRevisionAlert } from '../alerts/alert-model'
+import type { TrackedPage } from '../articles/tracked-pages-store'
+import { capturePage } from './capture-page'
+import { recordCapture, recordRemoval } from './record-capture'
 
 export interface RefreshDeps {
   fetch: typeof fetch
@@ -22,6 +22,8 @@ export interface RefreshDeps {
   articles: ArticleStore
   alerts: AlertStore
   settings: Settings
+  /** Page fetches left in this invocation (shared by all feeds and re-checks of one tick). */
+  pageBudget: { remaining: number }
 }
 
 export type RefreshOutcome = 'updated' | 'unchanged' | 'not_modified' | 'error'
@@ -35,6 +37,9 @@ export interface RefreshResult {
   error?: { code: string; message: string }
   /** Whether the feed state was written (the KV budget of an unchanged tick depends on this being rare). */
   stateWritten: boolean
+  /** New articles whose pages are to be re-checked, and articles whose pages are gone. */
+  trackedPages: TrackedPage[]
+  removedPages: string[]
 }
 
 function needsRecoveryWrite(state: FeedState): boolean {
@@ -86,14 +91,14 @@ export async function refreshFeed(deps: RefreshDeps, feed: FeedConfig, stored: F
     } catch (writeErr) {
       console.error(`pipeline: could not record the failure of feed ${feed.id}`, writeErr)
     }
-    return { feedId: feed.id, outcome: 'error', newArticles: 0, revisedArticles: 0, alertsRaised: 0, error, stateWritten }
+    return { feedId: feed.id, outcome: 'error', newArticles: 0, revisedArticles: 0, alertsRaised: 0, error, stateWritten, trackedPages: [], removedPages: [] }
   }
 }
 
 async function pollFeed(deps: RefreshDeps, feed: FeedConfig, stored: FeedState | null, nowMs: number): Promise<RefreshResult> {
   const nowIso = new Date(nowMs).toISOString()
   const state = stored ?? emptyFeedState(feed.id)
-  const base = { feedId: feed.id, newArticles: 0, revisedArticles: 0, alertsRaised: 0 }
+  const base = { feedId: feed.id, newArticles: 0, revisedArticles: 0, alertsRaised: 0, trackedPages: [], removedPages: [] }
 
   const fail = async (code: string, message: string, retryAfterSeconds: number | null): Promise<RefreshResult> => {
     await deps.feeds.putState(failedState(state, { code, message, at: nowIso }, retryAfterSeconds, nowMs))
@@ -135,25 +140,70 @@ async function pollFeed(deps: RefreshDeps, feed: FeedConfig, stored: FeedState |
   let newArticles = 0
   let revisedArticles = 0
   let alertsRaised = 0
+  let extraction = { problems: state.extractionProblems, last: state.lastExtractionProblem }
+  const trackedPages: TrackedPage[] = []
+  const removedPages: string[] = []
   const items: Record<string, string> = {}
   for (const snapshot of snapshots) {
-    items[snapshot.articleId] = snapshot.contentHash
-    // The feed's own view of this item did not change since the last body: nothing to read or write.
-    if (state.items[snapshot.articleId] === snapshot.contentHash) continue
     const lastSeen = state.items[snapshot.articleId] ?? null
-    const change = await deps.articleLock.run(snapshot.articleId, () => storeSnapshot(deps, snapshot, lastSeen))
-    if (change.kind === 'new') newArticles++
-    if (change.kind === 'revised') {
+    items[snapshot.articleId] = snapshot.rawHash
+    // The feed's own view of this item did not change since the last body: nothing to read or write.
+    if (lastSeen === snapshot.rawHash) continue
+    const outcome = await deps.articleLock.run(snapshot.articleId, async () => {
+      let capture = snapshot
+      if (feed.fetchArticles) {
+        if (deps.pageBudget.remaining <= 0) return 'deferred' as const
+        deps.pageBudget.remaining--
+        const existing = await deps.articles.get(snapshot.articleId)
+        const page = await capturePage(deps, snapshot, { selector: feed.articleSelector, previous: existing, capturedAt: nowIso })
+        switch (page.kind) {
+          case 'snapshot':
+            capture = page.snapshot
+            break
+          case 'gone':
+            if (existing) {
+              if (await recordRemoval(deps, existing, page.status, nowIso)) alertsRaised++
+              removedPages.push(existing.id)
+              return 'done' as const
+            }
+            break // a page that never existed for us: keep the feed's text
+          case 'problem':
+            extraction = { problems: extraction.problems + 1, last: { articleId: snapshot.articleId, url: snapshot.url, message: page.message, at: nowIso } }
+            if (existing) return 'done' as const // the previous version stays current
+            break
+          case 'failed':
+            return 'deferred' as const
+          default: {
+            const unreachable: never = page
+            throw new Error(`pipeline: unknown page capture ${JSON.stringify(unreachable)}`)
+          }
+        }
+      }
+      return recordCapture(deps, capture, { lastSeenHash: lastSeen, policy: feed, trackPage: feed.fetchArticles, fromFeedPoll: true })
+    })
+    if (outcome === 'deferred') {
+      // Out of page budget or the page did not answer: the next tick sees this item as changed again.
+      if (lastSeen === null) delete items[snapshot.articleId]
+      else items[snapshot.articleId] = lastSeen
+      continue
+    }
+    if (outcome === 'done') continue
+    if (outcome.kind === 'new') {
+      newArticles++
+      if (feed.fetchArticles) trackedPages.push({ articleId: outcome.record.id, url: outcome.record.url, feedId: feed.id, firstSeenAt: outcome.record.firstSeenAt })
+    }
+    if (outcome.kind === 'revised') {
       revisedArticles++
-      if (change.alertRaised) alertsRaised++
+      if (outcome.alertRaised) alertsRaised++
     }
   }
 
   const changed = newArticles + revisedArticles > 0
   // A new body with the same items (only <lastBuildDate> moved, say) is not worth a write: the cost of keeping the
   // old body hash is one more parse next tick, which is CPU, not a KV write against the daily quota.
-  if (!changed && !needsRecoveryWrite(state) && sameItems(items, state.items) && parsed.feed.title === state.feedTitle) {
-    return { ...base, outcome: 'unchanged', stateWritten: false }
+  const extractionChanged = extraction.problems !== state.extractionProblems
+  if (!changed && !extractionChanged && !needsRecoveryWrite(state) && sameItems(items, state.items) && parsed.feed.title === state.feedTitle) {
+    return { ...base, alertsRaised, trackedPages, removedPages, outcome: 'unchanged', stateWritten: false }
   }
   const next: FeedState = {
     ...state,
@@ -165,45 +215,10 @@ async function pollFeed(deps: RefreshDeps, feed: FeedConfig, stored: FeedState |
     consecutiveFailures: 0,
     retryAt: null,
     items,
+    extractionProblems: extraction.problems,
+    lastExtractionProblem: extraction.last,
   }
   await deps.feeds.putState(next)
   const outcome: RefreshOutcome = changed ? 'updated' : 'unchanged'
-  return { ...base, outcome, newArticles, revisedArticles, alertsRaised, stateWritten: true }
-}
-
-type StoreChange = { kind: 'new' } | { kind: 'revised'; alertRaised: boolean } | { kind: 'same' }
-
-/**
- * Stores one snapshot against the article's record. The alert is committed before the new version: a crash between
- * the two makes the next tick detect the same change, whose deterministic alert id is already taken.
- */
-async function storeSnapshot(deps: RefreshDeps, snapshot: ArticleSnapshot, lastSeenHash: string | null): Promise<StoreChange> {
-  const record = await deps.articles.get(snapshot.articleId)
-  if (!record) {
-    await deps.articles.create(snapshot)
-    return { kind: 'new' }
-  }
-  if (lastSeenHash === null && record.feedIds.includes(snapshot.feedId)) {
-    // This feed's state does not know the item although the record names the feed: the tick that created the record
-    // crashed before writing the feed state, perhaps before the index key. Rewriting the same index key is idempotent.
-    await deps.articles.reindex(record)
-  }
-  // Another feed carrying the same article with a different summary is not an edit. It is one when this feed itself
-  // saw the item change (its last view differs from now), or when the stored version came from this feed. The diff is
-  // against the stored version, which for syndicated copies may show their differences too.
-  const sameSource = lastSeenHash !== null || record.current.feedId === snapshot.feedId
-  const detection = detectRevision(record.current, snapshot)
-  if (detection.kind === 'same' || !sameSource) {
-    await deps.articles.addFeed(record, snapshot.feedId)
-    return { kind: 'same' }
-  }
-  const alert = await buildRevisionAlert({
-    previous: record.current,
-    next: snapshot,
-    fromVersion: record.versionCount,
-    changes: detection.changes,
-  })
-  const alertRaised = await deps.alerts.raise(alert)
-  await deps.articles.addVersion(record, snapshot)
-  return { kind: 'revised', alertRaised }
+  return { ...base, outcome, newArticles, revisedArticles, alertsRaised, trackedPages, removedPages, stateWritten: true }
 }

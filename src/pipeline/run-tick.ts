@@ -1,6 +1,8 @@
 // Orchestrator for one cron tick: load the registry, pick the due feeds, refresh each, write the heartbeat.
 import type { FeedConfig } from '../model/feed'
-import type { RefreshDeps, RefreshResult } from './refresh-feed'
+import type { RefreshResult } from './refresh-feed'
+import type { RecheckDeps } from './recheck-pages'
+import { recheckPages } from './recheck-pages'
 import { refreshFeed } from './refresh-feed'
 import { defaultFeedConfigs } from '../feeds/feed-registry'
 import { cronPeriodMinutes, isDue } from '../feeds/schedule'
@@ -11,7 +13,7 @@ import { HeartbeatStore } from './heartbeat-store'
 
 export type { TickSummary }
 
-export interface TickDeps extends RefreshDeps {
+export interface TickDeps extends RecheckDeps {
   kv: KVNamespace
   /** Live KV operation counts of this invocation (from storage/counting-kv). */
   kvCounts: KvCounts
@@ -46,6 +48,14 @@ export async function runTick(deps: TickDeps, nowMs: number, cron: string | null
     refreshFeed(deps, feed, state, nowMs),
   )
 
+  // Page re-checks run after the feeds, so an article whose item just changed is not fetched twice in one tick.
+  // Only deployments that track pages pay the read.
+  const tracked = feeds.some((f) => f.fetchArticles) ? await deps.trackedPages.list() : []
+  const rechecks = await recheckPages(deps, feeds, tracked, nowMs, period * 60_000)
+  const added = results.flatMap((r) => r.trackedPages)
+  const removed = [...results.flatMap((r) => r.removedPages), ...rechecks.removedIds]
+  await deps.trackedPages.update({ add: added, remove: removed }, nowMs)
+
   const count = (o: RefreshResult['outcome']): number => results.filter((r) => r.outcome === o).length
   const summary: TickSummary = {
     at: nowIso,
@@ -62,6 +72,7 @@ export async function runTick(deps: TickDeps, nowMs: number, cron: string | null
     articlesRevised: results.reduce((n, r) => n + r.revisedArticles, 0),
     alertsRaised: results.reduce((n, r) => n + r.alertsRaised, 0),
     stateWrites: results.filter((r) => r.stateWritten).length,
+    pages: { ...rechecks.summary, tracked: tracked.length + added.length - removed.length },
     kv: { ...deps.kvCounts },
   }
   await new HeartbeatStore(deps.kv).write(summary)

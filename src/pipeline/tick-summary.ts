@@ -1,5 +1,6 @@
 // What one tick did: the heartbeat's value, shown by GET /api/health.
 import type { KvCounts } from '../storage/counting-kv'
+import type { RecheckSummary } from './recheck-pages'
 
 export interface TickSummary {
   at: string
@@ -17,6 +18,8 @@ export interface TickSummary {
   alertsRaised: number
   /** Feed states written this tick (0 when nothing changed anywhere). */
   stateWrites: number
+  /** Scheduled article-page re-checks (feeds with fetchArticles). */
+  pages: RecheckSummary & { tracked: number }
   /** KV operations of the tick before the heartbeat write itself (which adds one write). */
   kv: KvCounts
 }

@@ -10,6 +10,13 @@ export function invertedTime(iso: string): string {
   return String(INVERT_BASE_MS - ms).padStart(13, '0')
 }
 
+/** Reads back a revision index key built by KEYS.revisionIndex; null for any other key. */
+export function parseRevisionIndexKey(name: string): { articleId: string; n: number; capturedAt: string } | null {
+  const m = /^revisions:(\d{13}):([0-9a-f]+):(\d{6})$/.exec(name)
+  if (!m?.[1] || !m[2] || !m[3]) return null
+  return { articleId: m[2], n: Number(m[3]), capturedAt: new Date(INVERT_BASE_MS - Number(m[1])).toISOString() }
+}
+
 export const KEYS = {
   /** The feed registry: every configured feed in one value (read once per tick). */
   feedRegistry: (): string => 'feeds:registry',
@@ -19,6 +26,12 @@ export const KEYS = {
   article: (articleId: string): string => `article:${articleId}`,
   /** An archived (superseded) version of an article; n starts at 1. */
   articleVersion: (articleId: string, n: number): string => `article-version:${articleId}:${String(n).padStart(6, '0')}`,
+  /** Newest-first index of revisions (versions 2 and later); metadata carries feed, classification, significance. */
+  revisionIndex: (capturedAt: string, articleId: string, n: number): string =>
+    `revisions:${invertedTime(capturedAt)}:${articleId}:${String(n).padStart(6, '0')}`,
+  revisionIndexPrefix: (): string => 'revisions:',
+  /** Articles whose pages are re-checked (feeds with fetchArticles), younger than the re-check horizon. */
+  trackedPages: (): string => 'pages:tracked',
   /** Newest-first index of articles by first sight; metadata carries the feed ids for filtering. */
   articleIndex: (firstSeenAt: string, articleId: string): string => `articles:${invertedTime(firstSeenAt)}:${articleId}`,
   articleIndexPrefix: (): string => 'articles:',

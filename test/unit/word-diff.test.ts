@@ -31,6 +31,25 @@ describe('wordDiff', () => {
     expect(apply(before, d.ops ?? [])).toEqual({ before, after })
   })
 
+  it('rebuilds both texts exactly when only the whitespace around a change differs', () => {
+    const before = 'a b.\n\nc d.'
+    const after = 'x y.\n\nc d. e f.'
+    expect(apply(before, wordDiff(before, after).ops ?? [])).toEqual({ before, after })
+  })
+
+  it('shows a change interrupted only by spaces as one deletion and one insertion', () => {
+    expect(wordDiff('The minister resigned today', 'The secretary quit today').ops).toEqual([
+      { op: 'equal', text: 'The ' },
+      { op: 'delete', text: 'minister resigned' },
+      { op: 'insert', text: 'secretary quit' },
+      { op: 'equal', text: ' today' },
+    ])
+  })
+
+  it('does not count punctuation as words', () => {
+    expect(wordDiff('He resigned.', 'He resigned?')).toMatchObject({ wordsAdded: 0, wordsRemoved: 0 })
+  })
+
   it('gives up (ops null) on inputs over the cap instead of burning CPU', () => {
     const big = 'word '.repeat(MAX_DIFF_INPUT_CHARS / 5 + 10)
     const d = wordDiff(big, big + ' more')
@@ -58,7 +77,9 @@ const snap = (over: Partial<ArticleSnapshot>): ArticleSnapshot => ({
   updatedAt: null,
   feedId: 'f'.repeat(12),
   capturedAt: '2026-11-02T09:00:00.000Z',
+  source: 'feed',
   contentHash: 'h1',
+  rawHash: 'r1',
   ...over,
 })
 
@@ -70,7 +91,15 @@ describe('detectRevision', () => {
   it('names only the fields that changed', () => {
     const d = detectRevision(snap({}), snap({ title: 'Inquiry chair appointed', contentHash: 'h2' }))
     expect(d.kind).toBe('revised')
-    if (d.kind === 'revised') expect(d.changes.map((c) => c.field)).toEqual(['title'])
+    if (d.kind === 'revised') {
+      expect(d.changes.map((c) => c.field)).toEqual(['title'])
+      expect(d.analysis.classification).toBe('headline')
+    }
+  })
+
+  it('does not count a refreshed relative timestamp as a change', () => {
+    const d = detectRevision(snap({ summary: 'The Home Office named the chair.\nUpdated 5 minutes ago' }), snap({ summary: 'The Home Office named the chair.\nUpdated 9 minutes ago', contentHash: 'h2' }))
+    expect(d).toEqual({ kind: 'same' })
   })
 
   it('does not count typographic quotes and whitespace as a change', () => {

@@ -12,6 +12,7 @@ import { MAX_INTERVAL_MINUTES, MIN_INTERVAL_MINUTES, defaultFeedConfigs, registe
 import { buildOpml, parseOpml } from '../../feeds/opml'
 import { cronPeriodMinutes, lastDueSlotAt } from '../../feeds/schedule'
 import { checkOutboundUrl } from '../../net/url-guard'
+import { selectorProblem } from '../../articles/selector-check'
 import { createDeps } from '../../pipeline/deps'
 import { HeartbeatStore } from '../../pipeline/heartbeat-store'
 import { refreshFeed } from '../../pipeline/refresh-feed'
@@ -25,11 +26,49 @@ const MAX_OPML_BODY_BYTES = 2 * 1024 * 1024
 /** Feed titles are labels, not content. */
 const MAX_TITLE_CHARS = 300
 
+const selectorSchema = z
+  .string()
+  .trim()
+  .min(1)
+  .max(500)
+  .superRefine((selector, ctx) => {
+    const problem = selectorProblem(selector)
+    if (problem) ctx.addIssue({ code: 'custom', message: `not a selector HTMLRewriter supports: ${problem}` })
+  })
+
+const feedOptions = {
+  fetchArticles: z.boolean().optional(),
+  articleSelector: selectorSchema.nullable().optional(),
+  minChangeWords: z.number().int().min(0).max(100_000).optional(),
+  headlineOnly: z.boolean().optional(),
+}
+
 const createFeedSchema = z.strictObject({
   url: z.string().min(1).max(2048),
   title: z.string().trim().min(1).max(MAX_TITLE_CHARS).optional(),
   intervalMinutes: z.number().int().min(MIN_INTERVAL_MINUTES).max(MAX_INTERVAL_MINUTES).optional(),
+  ...feedOptions,
 })
+
+const patchFeedSchema = z
+  .strictObject({
+    title: z.string().trim().min(1).max(MAX_TITLE_CHARS).nullable().optional(),
+    intervalMinutes: z.number().int().min(MIN_INTERVAL_MINUTES).max(MAX_INTERVAL_MINUTES).optional(),
+    ...feedOptions,
+  })
+  .refine((body) => Object.keys(body).length > 0, { message: 'name at least one field to change' })
+
+type FeedOptionsInput = { fetchArticles?: boolean | undefined; articleSelector?: string | null | undefined; minChangeWords?: number | undefined; headlineOnly?: boolean | undefined }
+
+/** Only the options the client sent (undefined means "leave as is"). */
+function pickOptions(body: FeedOptionsInput): Partial<Pick<FeedConfig, 'fetchArticles' | 'articleSelector' | 'minChangeWords' | 'headlineOnly'>> {
+  const out: Partial<Pick<FeedConfig, 'fetchArticles' | 'articleSelector' | 'minChangeWords' | 'headlineOnly'>> = {}
+  if (body.fetchArticles !== undefined) out.fetchArticles = body.fetchArticles
+  if (body.articleSelector !== undefined) out.articleSelector = body.articleSelector
+  if (body.minChangeWords !== undefined) out.minChangeWords = body.minChangeWords
+  if (body.headlineOnly !== undefined) out.headlineOnly = body.headlineOnly
+  return out
+}
 
 const tooLarge = (limit: number) =>
   bodyLimit({
@@ -85,7 +124,8 @@ export const feedRoutes = new Hono<AppEnv>()
     const store = new FeedStore(c.env.STORE)
     const now = new Date().toISOString()
     const existing = await registryForUpdate(c.env, store, now)
-    const result = await registerFeeds(existing, [{ url: body.url, title: body.title ?? null, intervalMinutes: body.intervalMinutes ?? null }], {
+    const candidate = { url: body.url, title: body.title ?? null, intervalMinutes: body.intervalMinutes ?? null, options: pickOptions(body) }
+    const result = await registerFeeds(existing, [candidate], {
       checkUrl: urlChecker(c.env),
       source: 'api',
       now,
@@ -98,6 +138,19 @@ export const feedRoutes = new Hono<AppEnv>()
     if (!added) throw new Error('feeds: registration produced no feed')
     await store.saveFeeds(result.feeds)
     return c.json(toFeedDto(added, null, null), 201)
+  })
+  .patch('/:id', tooLarge(MAX_JSON_BODY_BYTES), validate('json', patchFeedSchema), async (c) => {
+    const body = c.req.valid('json')
+    const store = new FeedStore(c.env.STORE)
+    const { feeds, feed } = await findFeed(store, c.req.param('id'))
+    const updated: FeedConfig = {
+      ...feed,
+      ...pickOptions(body),
+      ...(body.title !== undefined ? { title: body.title } : {}),
+      ...(body.intervalMinutes !== undefined ? { intervalMinutes: body.intervalMinutes } : {}),
+    }
+    await store.saveFeeds(feeds.map((f) => (f.id === feed.id ? updated : f)))
+    return c.json(toFeedDto(updated, await store.getState(feed.id), null))
   })
   .delete('/:id', async (c) => {
     const store = new FeedStore(c.env.STORE)
@@ -140,7 +193,7 @@ export const feedRoutes = new Hono<AppEnv>()
   })
   .all('/', methodNotAllowed('GET, POST'))
   .all('/import', methodNotAllowed('POST'))
-  .all('/:id', methodNotAllowed('DELETE'))
+  .all('/:id', methodNotAllowed('PATCH, DELETE'))
   .all('/:id/check', methodNotAllowed('POST'))
 
 /** GET /api/feeds.opml: the feed list as OPML 2.0, the format every feed reader imports. */
