@@ -2,7 +2,7 @@
 import type { ArticleRecord, ArticleSnapshot } from '../model/article'
 import type { RevisionAnalysis } from '../revisions/classify-revision'
 import { ArticleStore } from '../articles/article-store'
-import { classifyRevision } from '../revisions/classify-revision'
+import { classifyRevision, toRevisionFields } from '../revisions/classify-revision'
 import { ApiError } from './errors'
 
 export const ARTICLE_ID_PATTERN = /^[0-9a-f]{20}$/
@@ -33,6 +33,5 @@ export async function loadDiff(store: ArticleStore, record: ArticleRecord, from:
   const toN = to ?? record.versionCount
   const fromN = from ?? Math.max(1, toN - 1)
   const [before, after] = await Promise.all([loadVersion(store, record, fromN), loadVersion(store, record, toN)])
-  const fields = (s: ArticleSnapshot) => ({ title: s.title, summary: s.summary, content: s.content, author: s.author, url: s.url })
-  return { from: fromN, to: toN, before, after, analysis: classifyRevision(fields(before), fields(after)) }
+  return { from: fromN, to: toN, before, after, analysis: classifyRevision(toRevisionFields(before), toRevisionFields(after)) }
 }

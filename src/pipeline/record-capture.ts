@@ -2,7 +2,7 @@
 import type { ArticleRecord, ArticleSnapshot } from '../model/article'
 import type { ArticleStore } from '../articles/article-store'
 import type { AlertStore } from '../alerts/alert-store'
-import { classifyRevision } from '../revisions/classify-revision'
+import { classifyRevision, toRevisionFields } from '../revisions/classify-revision'
 import { shouldAlert } from '../revisions/thresholds'
 import { buildRemovedAlert, buildRevisionAlert } from '../alerts/alert-model'
 
@@ -20,10 +20,6 @@ export type CaptureChange =
   | { kind: 'new'; record: ArticleRecord }
   | { kind: 'same'; record: ArticleRecord }
   | { kind: 'revised'; record: ArticleRecord; alertRaised: boolean }
-
-function fieldsOf(s: ArticleSnapshot): { title: string; summary: string; content: string; author: string | null; url: string } {
-  return { title: s.title, summary: s.summary, content: s.content, author: s.author, url: s.url }
-}
 
 /**
  * Compares a capture with the stored article and records what changed. The alert is committed before the new version:
@@ -50,7 +46,7 @@ export async function recordCapture(
     return { kind: 'same', record: await deps.articles.addFeed(record, snapshot.feedId) }
   }
 
-  const analysis = classifyRevision(fieldsOf(record.current), fieldsOf(snapshot))
+  const analysis = classifyRevision(toRevisionFields(record.current), toRevisionFields(snapshot))
   const minor = analysis.minor || record.current.contentHash === snapshot.contentHash
   const flipFlopOf = minor ? null : (record.versions.find((v) => v.n < record.versionCount && v.contentHash === snapshot.contentHash)?.n ?? null)
   const newBaseline = record.current.source !== snapshot.source

@@ -1,4 +1,5 @@
 // Classifies one revision of an article: which fields changed, sentence changes, stats, a label and a score (pure).
+import type { ArticleSnapshot } from '../model/article'
 import type { DiffOp } from '../model/alert'
 import { diffBody, type BodyDiffOptions, type SentenceChanges } from './body-diff'
 import { normaliseForRevision } from './normalise-for-revision'
@@ -226,4 +227,9 @@ function label(r: {
 
 function countMatches(text: string, pattern: RegExp): number {
   return text.match(pattern)?.length ?? 0
+}
+
+/** The revision-tracked fields of a stored snapshot. */
+export function toRevisionFields(snapshot: ArticleSnapshot): RevisionFields {
+  return { title: snapshot.title, summary: snapshot.summary, content: snapshot.content, author: snapshot.author, url: snapshot.url }
 }

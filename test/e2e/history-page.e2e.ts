@@ -218,7 +218,7 @@ describe('history page in headless Chromium', { skip: skipReason }, () => {
     const deleted = await textsOf(page, '#v2 .diff del')
     for (const words of ['delays', 'after protest', 'five', 'four', 'night', 'delayed a vote']) assert.ok(inserted.includes(words), `<ins> holds "${words}": ${inserted}`)
     for (const words of ['approves', 'seven', 'two', 'approved']) assert.ok(deleted.includes(words), `<del> holds "${words}": ${deleted}`)
-    assert.ok((await textsOf(page, '#v2 .diff mark.moved')).includes('Work is due to start in the spring'), 'the moved sentence is marked as moved')
+    assert.ok((await textsOf(page, '#v2 .diff mark.moved')).includes('moved up ↑Work is due to start in the spring'), 'the moved sentence is marked as moved up')
     assert.ok(!inserted.includes('Work is due') && !deleted.includes('Work is due'), 'the moved sentence is not shown as deleted and inserted')
 
     // Nothing from the feed became markup, and nothing ran.

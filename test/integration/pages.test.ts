@@ -136,8 +136,8 @@ describe('article timeline page', () => {
     const [a = '', b = '', c = ''] = paragraphs
     const id = await revise(HOSTILE_FEED, RSS(ITEM('Council meeting', [a, b, c])), RSS(ITEM('Council meeting', [b, c, a])))
     const html = await (await page(`/articles/${id}?token=${TOKEN}`)).text()
-    expect(html).toContain(`<mark class="moved" title="sentence moved here from elsewhere in the article"><span class="badge">moved</span>${a}</mark>`)
-    expect(html).toContain('sentence moved</span>')
+    expect(html).toContain(`<mark class="moved" title="sentence moved here from elsewhere in the article"><span class="badge">moved down ↓</span>${a}</mark>`)
+    expect(html).toContain('>a sentence moved down from here ↓</span>')
     const diff = html.slice(html.indexOf('<div class="diff">'), html.indexOf('</div>', html.indexOf('<div class="diff">')))
     expect(texts(diff, 'ins')).toEqual([])
     expect(texts(diff, 'del')).toEqual([])

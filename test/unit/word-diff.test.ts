@@ -1,7 +1,7 @@
 // Bounded word diffs and revision detection between two snapshots.
 import { describe, expect, it } from 'vitest'
 import { wordDiff, MAX_DIFF_INPUT_CHARS } from '../../src/revisions/word-diff'
-import { detectRevision } from '../../src/revisions/detect-revision'
+import { classifyRevision, toRevisionFields } from '../../src/revisions/classify-revision'
 import type { ArticleSnapshot } from '../../src/model/article'
 
 function apply(before: string, ops: { op: string; text: string }[]): { before: string; after: string } {
@@ -83,27 +83,24 @@ const snap = (over: Partial<ArticleSnapshot>): ArticleSnapshot => ({
   ...over,
 })
 
-describe('detectRevision', () => {
-  it('reports nothing when the content hashes match', () => {
-    expect(detectRevision(snap({}), snap({ title: 'different', contentHash: 'h1' }))).toEqual({ kind: 'same' })
-  })
+describe('classifyRevision on stored snapshots', () => {
+  const changed = (a: ArticleSnapshot, b: ArticleSnapshot) => classifyRevision(toRevisionFields(a), toRevisionFields(b))
 
   it('names only the fields that changed', () => {
-    const d = detectRevision(snap({}), snap({ title: 'Inquiry chair appointed', contentHash: 'h2' }))
-    expect(d.kind).toBe('revised')
-    if (d.kind === 'revised') {
-      expect(d.changes.map((c) => c.field)).toEqual(['title'])
-      expect(d.analysis.classification).toBe('headline')
-    }
+    const a = changed(snap({}), snap({ title: 'Inquiry chair appointed', contentHash: 'h2' }))
+    expect(a.changedFields).toEqual(['title'])
+    expect(a.classification).toBe('headline')
   })
 
   it('does not count a refreshed relative timestamp as a change', () => {
-    const d = detectRevision(snap({ summary: 'The Home Office named the chair.\nUpdated 5 minutes ago' }), snap({ summary: 'The Home Office named the chair.\nUpdated 9 minutes ago', contentHash: 'h2' }))
-    expect(d).toEqual({ kind: 'same' })
+    const a = changed(snap({ summary: 'The Home Office named the chair.\nUpdated 5 minutes ago' }), snap({ summary: 'The Home Office named the chair.\nUpdated 9 minutes ago' }))
+    expect(a.changedFields).toEqual([])
+    expect(a.minor).toBe(true)
   })
 
   it('does not count typographic quotes and whitespace as a change', () => {
-    const d = detectRevision(snap({ summary: 'The Home Office said "soon".' }), snap({ summary: 'The  Home Office said \u201csoon\u201d.', contentHash: 'h2' }))
-    expect(d).toEqual({ kind: 'same' })
+    const a = changed(snap({ summary: 'The Home Office said "soon".' }), snap({ summary: 'The  Home Office said \u201csoon\u201d.' }))
+    expect(a.changedFields).toEqual([])
+    expect(a.minor).toBe(true)
   })
 })

@@ -56,7 +56,7 @@ const VersionEntry: FC<{ ctx: PageContext; record: ArticleRecord; v: VersionSumm
       {!diff && (
         <p class="meta">
           <span class="badge">{v.classification ? classificationLabel(v.classification) : 'revision'}</span>
-          {v.minor && <span class="badge flag">minor</span>}
+          {v.minor && v.classification !== 'minor' && <span class="badge flag">minor</span>}
           {v.flipFlopOf !== null && <span class="badge flag">{`flip-flop: back to version ${v.flipFlopOf}`}</span>}
           {`significance ${formatSignificance(v.significance)} · changed: ${v.changedFields.join(', ') || 'nothing'} · `}
           <a href={diffHref}>{`show the diff ${v.n - 1} → ${v.n}`}</a>

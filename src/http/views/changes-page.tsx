@@ -40,9 +40,10 @@ const ChangeRow: FC<{ ctx: PageContext; entry: ChangeEntry }> = ({ ctx, entry })
   return (
     <li class={i.minor ? 'minor' : headline ? 'headline' : 'other'}>
       {headline && !i.minor ? (
+        // Not a link: link underlines would blur the diff's own underline and strike-through.
         <h2>
           <span class="badge headline">headline changed</span>
-          <a href={articleHref}>{entry.titleOps ? <InlineOps ops={entry.titleOps} /> : i.title}</a>
+          {entry.titleOps ? <InlineOps ops={entry.titleOps} /> : i.title}
         </h2>
       ) : (
         <h3>
@@ -51,11 +52,13 @@ const ChangeRow: FC<{ ctx: PageContext; entry: ChangeEntry }> = ({ ctx, entry })
       )}
       <p class="meta">
         <span class="badge">{i.classification ? classificationLabel(i.classification) : 'revision'}</span>
-        {i.minor && <span class="badge flag">minor</span>}
+        {i.minor && i.classification !== 'minor' && <span class="badge flag">minor</span>}
         {i.flipFlopOf !== null && <span class="badge flag">{`flip-flop: back to version ${i.flipFlopOf}`}</span>}
         <Time iso={i.capturedAt} />
         {` · version ${i.n} · ${i.changedFields.join(', ') || 'no field'} changed · significance ${formatSignificance(i.significance)} · from the ${i.source === 'page' ? 'article page' : 'feed'} · `}
         <a href={diffHref}>{`diff ${i.n - 1} → ${i.n}`}</a>
+        {' · '}
+        <a href={articleHref}>all versions</a>
       </p>
     </li>
   )

@@ -9,6 +9,8 @@ export interface Segment {
   kind: 'equal' | 'insert' | 'delete' | 'moved' | 'moved-from'
   text: string
   pilcrow?: true
+  /** For 'moved' and 'moved-from': whether the sentence went up or down the article. */
+  direction?: 'up' | 'down'
 }
 
 export interface DiffParagraph {
@@ -45,7 +47,7 @@ export function diffParagraphs(ops: readonly DiffOp[], moved: readonly string[] 
       }
       // Line breaks next to a paragraph break belong to neither paragraph.
       const text = trimNewlines(piece, i > 0, i < pieces.length - 1)
-      if (text !== '') current.push({ kind: segment.kind, text })
+      if (text !== '') current.push({ ...segment, text })
     })
   })
   close()
@@ -76,6 +78,14 @@ function carveMoved(ops: readonly DiffOp[], moved: readonly string[]): Segment[]
       rest = rest.slice(hit.at + hit.sentence.length)
     }
     if (rest !== '') out.push({ kind: op.op, text: rest })
+  }
+  // Pair each new place with an old place of the same sentence, in order, to tell up from down.
+  const from = out.filter((s) => s.kind === 'moved-from')
+  for (const to of out.filter((s) => s.kind === 'moved')) {
+    const origin = from.find((s) => s.text === to.text && s.direction === undefined)
+    if (!origin) continue
+    to.direction = out.indexOf(to) < out.indexOf(origin) ? 'up' : 'down'
+    origin.direction = to.direction
   }
   return out
 }

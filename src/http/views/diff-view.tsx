@@ -41,14 +41,14 @@ const SegmentView: FC<{ s: Segment }> = ({ s }) => {
     case 'moved':
       return (
         <mark class="moved" title="sentence moved here from elsewhere in the article">
-          <span class="badge">moved</span>
+          <span class="badge">{s.direction ? `moved ${s.direction} ${s.direction === 'up' ? '↑' : '↓'}` : 'moved'}</span>
           {s.text}
         </mark>
       )
     case 'moved-from':
       return (
         <span class="moved-from" title={`moved from here: ${s.text}`}>
-          sentence moved
+          {s.direction ? `a sentence moved ${s.direction} from here ${s.direction === 'up' ? '↑' : '↓'}` : 'a sentence moved from here'}
         </span>
       )
     default: {
@@ -155,7 +155,7 @@ export const AnalysisSummary: FC<{ diff: VersionDiff; version: VersionSummary | 
     <div class="analysis">
       <p class="flags">
         <span class={`badge${a.changedFields.includes('title') ? ' headline' : ''}`}>{classificationLabel(a.classification)}</span>
-        {a.minor && <span class="badge flag">minor</span>}
+        {a.minor && a.classification !== 'minor' && <span class="badge flag">minor</span>}
         {version?.flipFlopOf != null && <span class="badge flag">{`flip-flop: back to version ${version.flipFlopOf}`}</span>}
         {a.correction && a.classification !== 'correction' && <span class="badge flag">correction notice</span>}
         {`significance ${formatSignificance(a.significance)}`}

@@ -17,6 +17,7 @@ export const PAGE_CSS = [
   '.meta,.stats,.flags,label,button,input,select,.notice,.fold summary{font-family:system-ui,sans-serif;font-size:.85rem;color:#444}',
   'ins{text-decoration:underline;text-decoration-thickness:2px;background:#d2f4d3;color:#0b3b12}',
   'del{text-decoration:line-through;text-decoration-thickness:2px;background:#fbdada;color:#6b0c0c}',
+  'del+ins{margin-left:.2em}',
   'ins.pilcrow,del.pilcrow{font-family:system-ui,sans-serif;padding:0 .2em}',
   'mark.moved{background:#e6e0ff;color:#1d1145;outline:1px dashed #5b45b0}',
   '.moved-from{font-family:system-ui,sans-serif;font-size:.75rem;color:#5b45b0;border:1px dashed #5b45b0;padding:0 .3em}',
