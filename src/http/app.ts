@@ -24,9 +24,6 @@ export function createApp(): Hono<AppEnv> {
   app.route('/api/changes', changeRoutes)
   app.route('/changes.atom', changesAtomRoute)
   app.route('/', pageRoutes)
-  app.get('/', (c) =>
-    c.json({ name: 'Storywatch', api: ['/api/health', '/api/feeds', '/api/articles', '/api/alerts'], docs: 'see README.md' }),
-  )
   app.onError(renderError)
   app.notFound(renderNotFound)
   return app

@@ -141,6 +141,7 @@ describe('history page in headless Chromium', { skip: skipReason }, () => {
   let browser: Browser
 
   before(async () => {
+    assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing: CI must install it (apt-get install -y chromium)`)
     await ensureDevVars(ROOT)
     token = await readDevVar(ROOT, 'API_TOKEN')
     const ticks = recentTicks(CRON, 2, new Date())

@@ -83,6 +83,7 @@ const getOnly = (c: Context): Promise<Response> => {
   return renderPage(c, MessagePage({ title: 'Method not allowed', message: `${c.req.method} is not allowed here.` }), 405)
 }
 
+/** The history pages, mounted at `/`; each route carries its own middleware so nothing leaks onto /api. */
 export const pageRoutes = new Hono<PageEnv>()
   .get('/', pageHeaders, readerGate, async (c) => {
     const cursor = c.req.query('cursor') ?? null
