@@ -6,6 +6,8 @@ import { getJson, putJson } from '../storage/kv-json'
 /** Metadata on each alert key: filter by type without reading the value. */
 interface AlertIndexMeta {
   t: AlertType
+  /** Story id of a follow_up alert. */
+  s?: string
 }
 
 export interface AlertPage {
@@ -37,7 +39,7 @@ export class AlertStore {
   }
 
   /** One page of alerts, newest first; `since` stops the listing at older alerts. */
-  async list(options: { limit: number; kvCursor: string | null; type: AlertType | null; since: string | null }): Promise<AlertPage> {
+  async list(options: { limit: number; kvCursor: string | null; type: AlertType | null; since: string | null; storyId?: string | null }): Promise<AlertPage> {
     const listed = await this.kv.list<AlertIndexMeta>({
       prefix: KEYS.alertIndexPrefix(),
       limit: options.limit,
@@ -53,14 +55,16 @@ export class AlertStore {
         reachedSince = true
         break
       }
-      if (options.type === null || key.metadata?.t === options.type) names.push(key.name)
+      const typeOk = options.type === null || key.metadata?.t === options.type
+      const storyOk = !options.storyId || key.metadata?.s === options.storyId
+      if (typeOk && storyOk) names.push(key.name)
     }
     const alerts = (await Promise.all(names.map((name) => getJson<Alert>(this.kv, name)))).filter((a): a is Alert => a !== null)
     return { alerts, nextKvCursor: listed.list_complete || reachedSince ? null : listed.cursor }
   }
 
   private async writeIndex(alert: Alert): Promise<void> {
-    const meta: AlertIndexMeta = { t: alert.type }
+    const meta: AlertIndexMeta = alert.storyId ? { t: alert.type, s: alert.storyId } : { t: alert.type }
     await putJson(this.kv, KEYS.alertIndex(alert.createdAt, alert.id), alert, { metadata: meta })
   }
 }

@@ -87,8 +87,9 @@ export class ArticleStore {
   }
 
   /**
-   * Makes `snapshot` version n+1. The superseded version is archived first and the revision index written last, so a
-   * crash leaves either the old record (the retry redoes everything under the same keys) or a complete new version.
+   * Makes `snapshot` version n+1: archive the superseded version, index the revision, then replace the record. A crash
+   * before the record leaves the old record, and the retry redoes all three (the index key may then exist twice with
+   * two capture times; listings keep the one matching the record). Nothing is left unindexed.
    */
   async addVersion(record: ArticleRecord, snapshot: ArticleSnapshot, notes: VersionNotes): Promise<ArticleRecord> {
     await putJson(this.kv, KEYS.articleVersion(record.id, record.versionCount), record.current)
@@ -105,10 +106,10 @@ export class ArticleStore {
       versions: [...record.versions, summarise(n, snapshot, notes)],
       page: record.page && snapshot.source === 'page' ? { ...record.page, lastFetchedAt: snapshot.capturedAt } : record.page,
     }
-    await this.putRecord(next)
-    if (feedIds !== record.feedIds) await this.writeIndex(next)
     const meta: RevisionIndexMeta = { f: snapshot.feedId, c: notes.classification, s: notes.significance, m: notes.minor }
     await this.kv.put(KEYS.revisionIndex(snapshot.capturedAt, record.id, n), '', { metadata: meta })
+    await this.putRecord(next)
+    if (feedIds !== record.feedIds) await this.writeIndex(next)
     return next
   }
 

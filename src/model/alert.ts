@@ -35,4 +35,11 @@ export interface Alert {
   significance?: number
   /** For `removed`: the HTTP status the article page started answering. */
   status?: number
+  /** For `follow_up`: the story, the match score and why, the development's cluster and the other outlets. */
+  storyId?: string
+  storyTitle?: string
+  score?: number
+  explanation?: { terms: string[]; entities: string[]; phrases: string[] }
+  clusterId?: string
+  alsoReportedBy?: { articleId: string; feedId: string; title: string; url: string; firstSeenAt: string }[]
 }

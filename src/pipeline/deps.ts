@@ -23,6 +23,7 @@ export function createDeps(env: Env): TickDeps {
     alerts: new AlertStore(kv),
     settings,
     pageBudget: { remaining: settings.maxPageFetchesPerTick },
+    pagesFetched: new Set<string>(),
     trackedPages: new TrackedPagesStore(kv),
   }
 }

@@ -38,7 +38,7 @@ export async function recheckPages(
   const nowIso = new Date(nowMs).toISOString()
   const feedById = new Map(feeds.map((f) => [f.id, f]))
   const due = tracked
-    .filter((p) => feedById.get(p.feedId)?.fetchArticles === true && isRecheckDue(Date.parse(p.firstSeenAt), nowMs, periodMs))
+    .filter((p) => feedById.get(p.feedId)?.fetchArticles === true && !deps.pagesFetched.has(p.articleId) && isRecheckDue(Date.parse(p.firstSeenAt), nowMs, periodMs))
     .sort((a, b) => b.firstSeenAt.localeCompare(a.firstSeenAt))
   const runnable = due.slice(0, Math.max(0, deps.pageBudget.remaining))
   deps.pageBudget.remaining -= runnable.length
@@ -49,6 +49,17 @@ export async function recheckPages(
   await mapLimit(runnable, deps.settings.fetchConcurrency, async (page) => {
     const feed = feedById.get(page.feedId)
     if (!feed) return
+    deps.pagesFetched.add(page.articleId)
+    try {
+      await recheckOne(page, feed)
+    } catch (err) {
+      // One page's unexpected failure (a KV error, an extractor bug) must not stop the others or the tick.
+      console.error(`pipeline: re-check of ${page.url} failed unexpectedly`, err)
+      summary.failed++
+    }
+  })
+
+  async function recheckOne(page: TrackedPage, feed: FeedConfig): Promise<void> {
     await deps.articleLock.run(page.articleId, async () => {
       const record = await deps.articles.get(page.articleId)
       if (!record || record.page?.removedAt) return
@@ -83,11 +94,14 @@ export async function recheckPages(
         }
       }
     })
-  })
+  }
 
   // Extraction problems are shown on their feed (GET /api/feeds); one state write per affected feed.
   for (const [feedId, p] of problems) {
     const state = (await deps.feeds.getState(feedId)) ?? emptyFeedState(feedId)
+    const last = state.lastExtractionProblem
+    // The same page failing the same way on every re-check is one known problem, not a write per tick.
+    if (p.count === 1 && last && p.last && last.articleId === p.last.articleId && last.message === p.last.message) continue
     await deps.feeds.putState({ ...state, extractionProblems: state.extractionProblems + p.count, lastExtractionProblem: p.last })
   }
   return { summary, removedIds }

@@ -42,13 +42,17 @@ export async function recordCapture(
   // Another feed carrying the same article with a different summary is not an edit. It is one when this feed itself
   // saw the item change, when the stored version came from this feed, or when the page was re-fetched.
   const sameSource = options.lastSeenHash !== null || record.current.feedId === snapshot.feedId || snapshot.source === 'page'
-  if (record.current.rawHash === snapshot.rawHash || !sameSource) {
+  // On a page-tracked article the page is the reference: a feed item's text never replaces a page version.
+  const feedOverPage = record.current.source === 'page' && snapshot.source === 'feed'
+  if (record.current.rawHash === snapshot.rawHash || !sameSource || feedOverPage) {
     return { kind: 'same', record: await deps.articles.addFeed(record, snapshot.feedId) }
   }
 
   const analysis = classifyRevision(toRevisionFields(record.current), toRevisionFields(snapshot))
-  const minor = analysis.minor || record.current.contentHash === snapshot.contentHash
-  const flipFlopOf = minor ? null : (record.versions.find((v) => v.n < record.versionCount && v.contentHash === snapshot.contentHash)?.n ?? null)
+  const minor = analysis.minor
+  // A return to an earlier version's text (A → B → A): only when the text itself changed now.
+  const textChanged = record.current.contentHash !== snapshot.contentHash
+  const flipFlopOf = minor || !textChanged ? null : (record.versions.find((v) => v.n < record.versionCount && v.contentHash === snapshot.contentHash)?.n ?? null)
   const newBaseline = record.current.source !== snapshot.source
   let alertRaised = false
   if (!minor && flipFlopOf === null && !newBaseline && shouldAlert(analysis, options.policy)) {
@@ -67,7 +71,8 @@ export async function recordCapture(
 
 /** Records that an article's page now answers 404/410: one `removed` alert, and no more re-checks. */
 export async function recordRemoval(deps: CaptureDeps, record: ArticleRecord, status: number, at: string): Promise<boolean> {
-  if (record.page?.removedAt) return false
+  // Only a page we once read can be removed: one that never answered is not an unpublication.
+  if (!record.page || record.page.removedAt || record.page.lastFetchedAt === null) return false
   const raised = await deps.alerts.raise(await buildRemovedAlert(record, status, at))
   await deps.articles.markRemoved(record, at)
   return raised

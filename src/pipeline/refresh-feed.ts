@@ -24,6 +24,8 @@ export interface RefreshDeps {
   settings: Settings
   /** Page fetches left in this invocation (shared by all feeds and re-checks of one tick). */
   pageBudget: { remaining: number }
+  /** Article ids whose page was already fetched in this invocation. */
+  pagesFetched: Set<string>
 }
 
 export type RefreshOutcome = 'updated' | 'unchanged' | 'not_modified' | 'error'
@@ -53,6 +55,11 @@ function needsRecoveryWrite(state: FeedState): boolean {
 function healthyState(state: FeedState, validators: FeedValidators, nowIso: string): FeedState | null {
   if (!needsRecoveryWrite(state)) return null
   return { ...state, validators, lastCheckedAt: nowIso, lastSuccessAt: nowIso, consecutiveFailures: 0, retryAt: null }
+}
+
+/** Page fetch failures worth retrying on the next tick; the rest will not fix themselves. */
+function isTransient(code: string): boolean {
+  return code === 'timeout' || code === 'network_error' || code === 'http_429' || /^http_5\d\d$/.test(code)
 }
 
 function sameItems(a: Record<string, string>, b: Record<string, string>): boolean {
@@ -151,14 +158,20 @@ async function pollFeed(deps: RefreshDeps, feed: FeedConfig, stored: FeedState |
     if (lastSeen === snapshot.rawHash) continue
     const outcome = await deps.articleLock.run(snapshot.articleId, async () => {
       let capture = snapshot
+      let trackPage = feed.fetchArticles
       if (feed.fetchArticles) {
+        const existing = await deps.articles.get(snapshot.articleId)
+        // Another feed (or a re-check) already read this page in this invocation: do not fetch it twice.
+        if (existing && deps.pagesFetched.has(snapshot.articleId)) return recordCapture(deps, snapshot, { lastSeenHash: lastSeen, policy: feed, trackPage, fromFeedPoll: true })
         if (deps.pageBudget.remaining <= 0) return 'deferred' as const
         deps.pageBudget.remaining--
-        const existing = await deps.articles.get(snapshot.articleId)
-        const page = await capturePage(deps, snapshot, { selector: feed.articleSelector, previous: existing, capturedAt: nowIso })
+        deps.pagesFetched.add(snapshot.articleId)
+        // The page version keeps the standfirst of the feed that owns the record, unless this is that feed.
+        const base = existing && existing.current.feedId !== feed.id ? { ...existing.current, capturedAt: nowIso } : snapshot
+        const page = await capturePage(deps, base, { selector: feed.articleSelector, previous: existing, capturedAt: nowIso })
         switch (page.kind) {
           case 'snapshot':
-            capture = page.snapshot
+            capture = { ...page.snapshot, feedId: feed.id }
             break
           case 'gone':
             if (existing) {
@@ -166,20 +179,26 @@ async function pollFeed(deps: RefreshDeps, feed: FeedConfig, stored: FeedState |
               removedPages.push(existing.id)
               return 'done' as const
             }
-            break // a page that never existed for us: keep the feed's text
+            trackPage = false // a page that never answered for us: keep the feed's text, nothing to re-check
+            break
           case 'problem':
             extraction = { problems: extraction.problems + 1, last: { articleId: snapshot.articleId, url: snapshot.url, message: page.message, at: nowIso } }
             if (existing) return 'done' as const // the previous version stays current
             break
           case 'failed':
-            return 'deferred' as const
+            // A passing failure is retried next tick; a permanent one (403, not HTML, too large, refused URL) is an
+            // extraction problem, and the feed's own text is kept so the feed still records its articles.
+            if (isTransient(page.code)) return 'deferred' as const
+            extraction = { problems: extraction.problems + 1, last: { articleId: snapshot.articleId, url: snapshot.url, message: page.message, at: nowIso } }
+            if (existing) return 'done' as const
+            break
           default: {
             const unreachable: never = page
             throw new Error(`pipeline: unknown page capture ${JSON.stringify(unreachable)}`)
           }
         }
       }
-      return recordCapture(deps, capture, { lastSeenHash: lastSeen, policy: feed, trackPage: feed.fetchArticles, fromFeedPoll: true })
+      return recordCapture(deps, capture, { lastSeenHash: lastSeen, policy: feed, trackPage, fromFeedPoll: true })
     })
     if (outcome === 'deferred') {
       // Out of page budget or the page did not answer: the next tick sees this item as changed again.
@@ -190,7 +209,7 @@ async function pollFeed(deps: RefreshDeps, feed: FeedConfig, stored: FeedState |
     if (outcome === 'done') continue
     if (outcome.kind === 'new') {
       newArticles++
-      if (feed.fetchArticles) trackedPages.push({ articleId: outcome.record.id, url: outcome.record.url, feedId: feed.id, firstSeenAt: outcome.record.firstSeenAt })
+      if (outcome.record.page) trackedPages.push({ articleId: outcome.record.id, url: outcome.record.url, feedId: feed.id, firstSeenAt: outcome.record.firstSeenAt })
     }
     if (outcome.kind === 'revised') {
       revisedArticles++

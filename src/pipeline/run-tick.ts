@@ -48,7 +48,8 @@ export async function runTick(deps: TickDeps, nowMs: number, cron: string | null
     refreshFeed(deps, feed, state, nowMs),
   )
 
-  // Page re-checks run after the feeds, so an article whose item just changed is not fetched twice in one tick.
+  // Page re-checks run after the feeds and skip pages the feeds already fetched in this tick. Both contain their own
+  // failures, so the tracked-pages update below is reached; it is the only writer of that key in a tick.
   // Only deployments that track pages pay the read.
   const tracked = feeds.some((f) => f.fetchArticles) ? await deps.trackedPages.list() : []
   const rechecks = await recheckPages(deps, feeds, tracked, nowMs, period * 60_000)

@@ -2,7 +2,7 @@
 import type { ArticleSnapshot } from '../model/article'
 import type { DiffOp } from '../model/alert'
 import { diffBody, type BodyDiffOptions, type SentenceChanges } from './body-diff'
-import { normaliseForRevision } from './normalise-for-revision'
+import { normaliseForRevision } from '../core/normalise-for-revision'
 import { scoreSignificance } from './significance'
 import { countWords, wordDiff } from './word-diff'
 

@@ -1,6 +1,6 @@
 // The plain-text document of one version (?format=text) and unified diffs between two of them (?format=patch).
 import { createTwoFilesPatch, formatPatch, FILE_HEADERS_ONLY, type StructuredPatch } from 'diff'
-import { normaliseForRevision } from './normalise-for-revision'
+import { normaliseForRevision } from '../core/normalise-for-revision'
 import { splitParagraphs } from './sentences'
 
 /** Line insertions plus deletions beyond which the patch is one hunk replacing the whole document. */

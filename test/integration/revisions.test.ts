@@ -1,7 +1,8 @@
 // Revision tracking end to end: article pages, minor and flip-flop versions, removals, history and diff API, Atom.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { reset } from 'cloudflare:test'
-import { addFeed, api, json, tick } from '../support/worker'
+import { addFeed, api, env, json, tick } from '../support/worker'
+import { countingKv } from '../../src/storage/counting-kv'
 import { FakeNetwork, feedResponder } from '../support/fake-network'
 import Parser from 'rss-parser'
 
@@ -144,6 +145,61 @@ describe('article pages (fetchArticles)', () => {
   })
 })
 
+describe('article pages: budgets, failures and overlaps', () => {
+  it('writes nothing but the heartbeat on a tick where neither the feed nor any due page changed', async () => {
+    await addFeed(FEED, { fetchArticles: true })
+    await tick(T0)
+    await tick(T0 + 15 * MIN) // the page re-check, unchanged
+    const { kv, counts } = countingKv(env.STORE)
+    await tick(T0 + 30 * MIN, { STORE: kv }) // another unchanged re-check
+    expect(network.requestsTo(ARTICLE).length).toBe(3)
+    expect(counts.writes).toBe(1)
+    expect(counts.lists).toBe(0)
+  })
+
+  it('fetches a page once in a tick where its item changes on a re-check slot', async () => {
+    await addFeed(FEED, { fetchArticles: true })
+    await tick(T0)
+    feedTitle = 'Inquiry chair appointed'
+    await tick(T0 + 15 * MIN)
+    expect(network.requestsTo(ARTICLE).length).toBe(2)
+  })
+
+  it('still records the feed\'s articles when their pages refuse the bot, and shows the problem on the feed', async () => {
+    pageHtml = () => new Response('Forbidden', { status: 403 })
+    const feedId = await addFeed(FEED, { fetchArticles: true })
+    await tick(T0)
+    const id = await articleId()
+    const article = await json<{ latest: { source: string; title: string } }>(await api(`/api/articles/${id}`))
+    expect(article.latest).toMatchObject({ source: 'feed', title: 'Inquiry chair named' })
+    const feeds = await json<{ items: { id: string; status: { extractionProblems: number; lastExtractionProblem: { message: string } | null } }[] }>(await api('/api/feeds'))
+    const status = feeds.items.find((f) => f.id === feedId)?.status
+    expect(status?.extractionProblems).toBe(1)
+    expect(status?.lastExtractionProblem?.message).toContain('403')
+  })
+
+  it('raises no removed alert for a page that never answered', async () => {
+    pageHtml = () => new Response('not found', { status: 404 })
+    await addFeed(FEED, { fetchArticles: true })
+    await tick(T0)
+    await tick(T0 + 15 * MIN)
+    expect(await alertsOf('removed')).toEqual([])
+    expect(await articleId()).toMatch(/^[0-9a-f]{20}$/)
+  })
+
+  it('does not alert when a second feed with a different standfirst carries a page-tracked article', async () => {
+    const OTHER = 'https://politics.example.com/rss.xml'
+    network.serve(OTHER, feedResponder(() => rss('Inquiry chair named', 'A different standfirst written by the politics desk.')))
+    await addFeed(FEED, { fetchArticles: true })
+    await tick(T0)
+    await addFeed(OTHER, { fetchArticles: true })
+    await tick(T0 + 5 * MIN)
+    expect(await alertsOf('revision')).toEqual([])
+    const id = await articleId()
+    expect((await revisions(id)).map((r) => r.n)).toEqual([1])
+  })
+})
+
 describe('what counts as a revision', () => {
   it('stores a whitespace-and-quotes-only change as a minor version without an alert', async () => {
     await addFeed(FEED)
@@ -165,6 +221,21 @@ describe('what counts as a revision', () => {
     await tick(T0 + 5 * MIN)
     feedTitle = 'Inquiry chair named'
     await tick(T0 + 10 * MIN)
+    const history = await revisions(await articleId())
+    expect(history.map((r) => r.flipFlopOf)).toEqual([null, null, 1])
+    expect(await alertsOf('revision')).toHaveLength(1)
+  })
+
+  it('treats a re-rendered relative timestamp on a flip-flopped page as the same text', async () => {
+    await addFeed(FEED, { fetchArticles: true })
+    const stamped = (headline: string, ago: string) => () =>
+      new Response(page(headline, [`Updated ${ago} ago`, ...PARAGRAPHS]), { headers: { 'content-type': 'text/html' } })
+    pageHtml = stamped('Inquiry chair named', '5 minutes')
+    await tick(T0)
+    pageHtml = stamped('Inquiry chair appointed', '20 minutes')
+    await tick(T0 + 15 * MIN)
+    pageHtml = stamped('Inquiry chair named', '35 minutes')
+    await tick(T0 + 30 * MIN)
     const history = await revisions(await articleId())
     expect(history.map((r) => r.flipFlopOf)).toEqual([null, null, 1])
     expect(await alertsOf('revision')).toHaveLength(1)

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest'
 import { classifyRevision, isMinorChange, type RevisionAnalysis, type RevisionFields } from '../../src/revisions/classify-revision'
 import { diffBody } from '../../src/revisions/body-diff'
-import { normaliseForRevision } from '../../src/revisions/normalise-for-revision'
+import { normaliseForRevision } from '../../src/core/normalise-for-revision'
 import { shouldAlert } from '../../src/revisions/thresholds'
 
 const P = {

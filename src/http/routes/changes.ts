@@ -38,7 +38,8 @@ export async function loadChanges(store: ArticleStore, refs: RevisionRef[]): Pro
   for (const ref of refs) {
     const record = records.get(ref.articleId)
     const version = record?.versions[ref.n - 1]
-    if (!record || !version) continue
+    // A ref written by a tick that crashed before its record (or superseded by the retry) matches no stored version.
+    if (!record || !version || version.capturedAt !== ref.capturedAt) continue
     items.push({
       articleId: record.id,
       n: ref.n,
@@ -77,7 +78,7 @@ export const changesAtomRoute = new Hono<AppEnv>()
     const q = c.req.valid('query')
     const store = new ArticleStore(c.env.STORE)
     const page = await store.listRevisions({ limit: MAX_PAGE_SIZE, kvCursor: null, feedId: q.feed ?? null })
-    const items = (await loadChanges(store, page.refs)).filter((i) => !i.minor)
+    const items = (await loadChanges(store, page.refs)).filter((i) => !i.minor && i.classification !== 'new_baseline')
     const base = baseUrl(c)
     const xml = buildAtom({
       id: `${base}/changes.atom`,

@@ -164,6 +164,7 @@ export const feedRoutes = new Hono<AppEnv>()
     const { feed } = await findFeed(deps.feeds, c.req.param('id'))
     const state = await deps.feeds.getState(feed.id)
     const result = await refreshFeed(deps, feed, state, Date.now())
+    await deps.trackedPages.update({ add: result.trackedPages, remove: result.removedPages }, Date.now())
     return c.json({
       feedId: result.feedId,
       outcome: result.outcome,

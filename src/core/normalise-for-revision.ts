@@ -1,5 +1,5 @@
 // Revision comparison text: normaliseForCompare plus the relative timestamps pages re-render on every fetch.
-import { normaliseForCompare } from '../core/normalise-text'
+import { normaliseForCompare } from './normalise-text'
 
 const QUANTITY = String.raw`(?:(?:about|around|over|almost|nearly|less\s+than|more\s+than)\s+)?(?:\d+|an?|one|two|three|a\s+few|few)`
 const UNIT = String.raw`(?:seconds?|secs?|minutes?|mins?|hours?|hrs?|days?|weeks?|wks?|months?|mos?|years?|yrs?|[smhdw])`

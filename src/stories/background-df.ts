@@ -1,0 +1,191 @@
+// Background document frequencies: a built-in prior for English news, blended with live counts the pipeline keeps.
+import { STOPWORDS } from './stopwords'
+import { stem } from './stem'
+
+/**
+ * Live document frequencies the pipeline maintains over recent articles: `docs` articles seen, `df[stem]` of them
+ * containing the stem. Bounded to the most frequent terms (see addToBackground), so an absent stem is a rare one.
+ */
+export interface BackgroundStats {
+  docs: number
+  df: Record<string, number>
+}
+
+// The prior is a synthetic rank table, not measured counts: three bands of words by how often a news article uses
+// them, each band given the IDF of a typical document frequency (ln 1/df). Stems outside every band are rare.
+const IDF_VERY_COMMON = 1.2 // df ≈ 30%: "people", "government", "new"
+const IDF_COMMON = 3.0 // df ≈ 5%: "police", "election", "children"
+const IDF_NEWSY = 4.6 // df ≈ 1%: "inquiry", "audit", "scandal"
+/** IDF of a stem the background has never seen: df ≈ 0.1%. */
+export const IDF_UNKNOWN = 6.9
+const IDF_STOPWORD = 0.5
+// Live counts outweigh the prior once this many articles have been seen.
+const PRIOR_DOCS = 2_000
+/** Default bound on the live table (terms kept), about 200 KB of JSON in KV. */
+export const BACKGROUND_MAX_TERMS = 20_000
+
+const VERY_COMMON = `people government new first last world country state city group house home family man woman men women
+life work part place case number point public percent company system program question area money night end home member law
+power service family report information business friend father mother side head hand level office door health person art war
+history party result change morning reason research girl guy moment air teacher force education foot boy age policy music
+market sense nation plan college interest death experience effect class control care field development role effort rate heart
+drug show leader light voice wife police mind price son daughter name team problem issue fact story month week government
+high big small large long great little old young good bad best better right left early late important national local social
+political economic public major real sure free full true whole clear recent general private past possible able likely last
+former own different certain senior main top key open close short hard strong wide single similar final total major current
+say said tell ask call give find help keep leave mean move need play run set show start stop talk try turn begin bring hold
+happen include continue follow learn lead live meet offer pay provide remain seem serve stand understand win build consider
+expect fall grow lose open reach report send spend suggest support agree allow appear believe change create die feel hear
+look love read speak watch write announce claim face plan raise return warn vote deal accept act add affect answer apply
+argue arrive avoid base become cause check choose collect compare complete concern cover decide describe design develop
+discuss drive enjoy explain fill fight focus force hope identify improve increase involve join kill knock lie limit list
+mark matter mention miss note own pass pick prepare present produce protect prove publish push receive record reduce refer
+reflect relate release remember remove replace represent require rest result reveal rise save seek sell share sign sit sort
+spend stay step store suffer test thank throw touch train travel treat visit wait walk wear wish worry`
+
+const COMMON = `minister government council police court election vote voter campaign leader party labour conservative tory
+tories liberal democrat green reform union member parliament mp mps commons lords peer bill law act rule policy spending tax
+budget economy economic inflation interest rate bank price cost energy bill fuel wage pay job worker staff strike employer
+school pupil teacher student university child children parent family mother father baby young youth adult elderly care
+hospital patient doctor nurse health nhs medical treatment disease virus vaccine covid pandemic mental crime criminal
+offence offender victim police officer arrest charge charged trial jury judge court sentence prison jail murder death
+killed attack shooting stabbing knife gun violence abuse assault fraud theft investigation investigate evidence witness
+allegation alleged accused claim report data figure statistic survey study research analysis review audit inquiry probe
+scandal failure failing failed crisis problem concern warning risk threat safety security defence army military troops war
+conflict peace ceasefire talks deal agreement trade export import market share investor company firm business chief
+executive boss director chairman chair board shareholder profit loss revenue sale customer consumer retail shop store brand
+price deal contract bid fund funding million billion pound pounds dollar euro cash money spend spending cut cuts plan plans
+scheme programme project proposal reform change review decision approval ban call calls demand demands pressure criticism
+critic support backing opposition protest campaign campaigner group organisation charity community resident local national
+regional international global foreign domestic home country countries city town village area region county district
+england scotland wales ireland britain british uk us usa america american europe european eu london france germany china
+russia ukraine india israel gaza iran canada australia minister secretary chancellor president prime premier spokesman
+spokeswoman spokesperson official officials authority authorities agency department office ministry regulator watchdog
+service services system public private sector industry housing home homes house rent property land planning building
+transport rail train road car traffic flight airport travel climate weather flood storm heat environment pollution water
+sewage farming food farmer animal sport football match team club player season league cup game win won lose lost goal
+coach manager fan fans stadium film music art show star actor singer book festival tv television radio news media newspaper
+online internet social website app technology tech digital computer software data phone ai artificial intelligence
+cyber online platform user content video photo image picture statement interview speech letter email message post
+tweet comment remarks announcement announced announce confirmed confirm revealed reveal warned warn urged urge called
+said says told added admitted denied insisted argued suggested expected believed thought known reported understood
+week weekend monday tuesday wednesday thursday friday saturday sunday january february march april may june july august
+september october november december spring summer autumn winter morning evening night yesterday today tomorrow recent
+latest new old former current future past early late next last first second third final major minor key main top senior
+junior chief head deputy leading biggest largest highest lowest record years months weeks days hours minutes time period
+number numbers figure total average rate level rise fall increase decrease growth drop jump surge cut boost half quarter
+per cent percent around about nearly almost more less many much few several dozens hundreds thousands millions`
+
+const NEWSY = `inquiry inquiries probe audit review investigation report findings recommendations recommendation commission
+commissioner ombudsman tribunal hearing hearings evidence testimony witness witnesses lawyer lawyers barrister solicitor
+legal lawsuit litigation appeal appeals conviction convictions convicted acquitted acquittal sentence sentenced prosecution
+prosecutor prosecutors prosecute cps charge charges defendant defendants guilty innocent plea verdict compensation damages
+settlement payout apology apologise apologised resign resigned resignation sacked fired dismissed suspended suspension
+appointed appointment chair chaired chairman chairwoman panel committee select hearing bipartisan
+scandal cover-up coverup whistleblower whistleblowers leak leaked leaks documents emails files records misconduct negligence
+corruption bribery fraud scam abuse abused abuser abusers trafficking trafficked vulnerable victims survivors survivor families bereaved campaigners justice accountability
+failures failings failed systemic institutional cultural culture racism racist discrimination sexism harassment bullying
+misogyny extremism extremist terror terrorism terrorist radicalisation migrants migration immigration asylum seekers
+refugees borders boats crossings deportation visa visas citizenship ethnicity ethnic minority minorities community
+communities cohesion riot riots unrest disorder protest protests protesters demonstration march rally strike strikes
+walkout dispute negotiations talks deal offer pay rise inflation recession growth gdp unemployment jobs benefit benefits
+welfare pension pensions tax taxes vat borrowing debt deficit spending cuts austerity budget autumn spring statement
+chancellor treasury bank interest rates mortgage mortgages housing rents landlords tenants homelessness council councils
+authority authorities mayor mayors devolution election elections by-election polls poll polling pollster survey seats
+seat majority minority coalition manifesto pledge pledges promise promises u-turn row backlash criticism critics
+condemned condemnation welcomed welcome praised blamed blame accused accusing allegations alleged claims denied denial
+insisted admitted admits warned warns warning urged urges called calls demands demanded pressure mounting growing
+sources insiders aides officials spokesman spokeswoman source briefing leak memo whitehall downing number ten cabinet
+reshuffle minister ministers shadow backbenchers rebels rebellion vote votes voting mps peers
+lords commons parliament parliamentary legislation bill bills amendment amendments law laws regulation regulations
+regulator ofsted ofcom ofgem ofwat cqc fca watchdog inspectors inspection inspectorate nhs trust trusts hospital
+hospitals ambulance gp gps nurses doctors junior consultants waiting lists patients care social adult elderly disabled
+disability children's services schools academies teachers pupils exams universities students tuition fees police
+force forces constabulary officers detectives chief constable commissioner met scotland yard arrest arrested arrests
+charged court courts magistrates crown old bailey high supreme judge judges jury trial trials prison prisons prisoners
+jail jailed sentence release released parole probation knife crime violent violence murder murdered killing killed
+shooting stabbing stabbed attack attacked attacker victim injured injuries died death deaths fatal crash fire blaze
+explosion flooding floods storm heatwave drought wildfire earthquake hurricane climate emissions net zero energy
+oil gas nuclear renewable wind solar electricity bills prices water sewage companies firms company ceo executive
+executives bosses board shareholders investors profits losses revenue shares stock markets ftse sterling dollar
+contract contracts outsourcing procurement it computer software system systems technology data breach hack hacked
+cyber cyberattack ai online social media platform platforms tiktok facebook twitter instagram youtube google apple
+amazon microsoft meta bbc itv channel sky gb news times guardian telegraph mail sun mirror express independent
+reuters bloomberg interview podcast broadcast programme documentary series drama film premiere award awards prize
+festival concert tour album royal royals king queen prince princess palace monarchy coronation funeral tribute
+tributes memorial anniversary ceremony celebration christmas easter summer holiday holidays travel airline airlines
+flights airport airports rail railway trains strikes passengers motorists roads potholes transport buses`
+
+function bandOf(words: string, idf: number, into: Map<string, number>): void {
+  for (const raw of words.split(/\s+/)) {
+    if (raw === '') continue
+    for (const word of raw.toLowerCase().replace(/'/g, '').split('-')) {
+      const key = stem(word)
+      // A stem listed in two bands keeps its most common (lowest-IDF) reading.
+      into.set(key, Math.min(into.get(key) ?? Infinity, idf))
+    }
+  }
+}
+
+function buildPrior(): Map<string, number> {
+  const prior = new Map<string, number>()
+  bandOf(VERY_COMMON, IDF_VERY_COMMON, prior)
+  bandOf(COMMON, IDF_COMMON, prior)
+  bandOf(NEWSY, IDF_NEWSY, prior)
+  for (const word of STOPWORDS) prior.set(stem(word), IDF_STOPWORD)
+  return prior
+}
+
+const PRIOR = buildPrior()
+
+/** True if `word` (lower case) is an everyday word the prior knows: such a word alone is not a name. */
+export function isCommonWord(word: string): boolean {
+  return STOPWORDS.has(word) || (PRIOR.get(stem(word)) ?? IDF_UNKNOWN) <= IDF_NEWSY
+}
+
+/**
+ * Inverse document frequencies for scoring: the built-in prior, blended with live `stats` when given (weight grows
+ * with `stats.docs`). Memoised per instance: build one per tick, not per article.
+ */
+export class Background {
+  private readonly cache = new Map<string, number>()
+  private readonly docs: number
+  private readonly df: Record<string, number>
+
+  constructor(stats?: BackgroundStats) {
+    this.docs = stats?.docs ?? 0
+    this.df = stats?.df ?? {}
+  }
+
+  /** IDF of a stem (≥ 0). */
+  idf(term: string): number {
+    const hit = this.cache.get(term)
+    if (hit !== undefined) return hit
+    const prior = PRIOR.get(term) ?? IDF_UNKNOWN
+    let value = prior
+    if (this.docs > 0) {
+      // An absent stem fell below the bounded table's cut-off: treat it as seen in at most one article.
+      const df = Object.hasOwn(this.df, term) ? (this.df[term] ?? 0) : 0.5
+      const live = Math.min(Math.log((this.docs + 1) / (df + 0.5)), IDF_UNKNOWN + 1)
+      value = (PRIOR_DOCS * prior + this.docs * live) / (PRIOR_DOCS + this.docs)
+    }
+    this.cache.set(term, value)
+    return value
+  }
+}
+
+/** The shared prior-only background, for callers that keep no live counts. */
+export const DEFAULT_BACKGROUND = new Background()
+
+/**
+ * Counts one more article into `stats` (its distinct stems, e.g. `analyseArticle(a).terms.keys()`), returning a new
+ * value bounded to `maxTerms` stems by dropping the rarest.
+ */
+export function addToBackground(stats: BackgroundStats, terms: Iterable<string>, maxTerms = BACKGROUND_MAX_TERMS): BackgroundStats {
+  const df: Record<string, number> = { ...stats.df }
+  for (const term of new Set(terms)) df[term] = (df[term] ?? 0) + 1
+  const entries = Object.entries(df)
+  if (entries.length <= maxTerms) return { docs: stats.docs + 1, df }
+  entries.sort((a, b) => b[1] - a[1])
+  return { docs: stats.docs + 1, df: Object.fromEntries(entries.slice(0, maxTerms)) }
+}
