@@ -11,6 +11,7 @@ export default defineConfig({
           API_TOKEN: 'test-token',
           ALLOW_LOOPBACK_FEEDS: 'false',
           SEED_DEFAULT_FEEDS: 'false',
+          SEED_DEFAULT_STORY: 'false',
           PUBLIC_BASE_URL: 'https://storywatch.test',
           PUBLIC_HISTORY: 'false',
         },

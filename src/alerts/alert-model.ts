@@ -73,3 +73,38 @@ export async function buildRemovedAlert(record: ArticleRecord, status: number, a
     status,
   }
 }
+
+/** Id of a follow-up alert: one per (story, article), however often the article is seen or revised. */
+export async function followUpAlertId(storyId: string, articleId: string): Promise<string> {
+  return `fup_${(await sha256Hex(`follow_up:${storyId}:${articleId}`)).slice(0, 24)}`
+}
+
+/** The follow-up alert of an article that matched a story, with why it matched. */
+export async function buildFollowUpAlert(input: {
+  story: { id: string; title: string }
+  record: ArticleRecord
+  score: number
+  explanation: { terms: { term: string }[]; entities: string[]; phrases: string[] }
+  clusterId: string
+  at: string
+}): Promise<Alert> {
+  const { story, record, explanation } = input
+  const terms = explanation.terms.map((t) => t.term)
+  const why = [...explanation.phrases.slice(0, 3), ...terms.slice(0, 4), ...explanation.entities.slice(0, 3)]
+  return {
+    id: await followUpAlertId(story.id, record.id),
+    type: 'follow_up',
+    createdAt: input.at,
+    articleId: record.id,
+    feedId: record.current.feedId,
+    title: record.current.title,
+    url: record.url,
+    summary: `Follow-up on "${story.title}" (score ${input.score.toFixed(2)}): ${why.join(', ')}`,
+    storyId: story.id,
+    storyTitle: story.title,
+    score: input.score,
+    explanation: { terms, entities: explanation.entities, phrases: explanation.phrases },
+    clusterId: input.clusterId,
+    alsoReportedBy: [],
+  }
+}

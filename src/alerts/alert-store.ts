@@ -34,6 +34,19 @@ export class AlertStore {
     return true
   }
 
+  /**
+   * Rewrites a stored alert (e.g. a development's alert gaining `alsoReportedBy`), under the same keys, so listings and
+   * deliveries see the update and nothing is duplicated. False when the alert does not exist.
+   */
+  async amend(alertId: string, change: (alert: Alert) => Alert): Promise<boolean> {
+    const existing = await getJson<Alert>(this.kv, KEYS.alertId(alertId))
+    if (!existing) return false
+    const next = { ...change(existing), id: existing.id, createdAt: existing.createdAt, type: existing.type }
+    await putJson(this.kv, KEYS.alertId(alertId), next)
+    await this.writeIndex(next)
+    return true
+  }
+
   async get(alertId: string): Promise<Alert | null> {
     return getJson<Alert>(this.kv, KEYS.alertId(alertId))
   }

@@ -3,6 +3,8 @@
 export interface Settings {
   allowLoopback: boolean
   seedDefaultFeeds: boolean
+  /** Track the default story (src/stories/default-story.ts) from the first run. */
+  seedDefaultStory: boolean
   publicBaseUrl: string | null
   fetchTimeoutMs: number
   maxFeedBytes: number
@@ -37,6 +39,7 @@ export function readSettings(env: Env): Settings {
   return {
     allowLoopback: env.ALLOW_LOOPBACK_FEEDS === 'true',
     seedDefaultFeeds: env.SEED_DEFAULT_FEEDS !== 'false',
+    seedDefaultStory: env.SEED_DEFAULT_STORY !== 'false',
     publicBaseUrl: base === '' ? null : base.replace(/\/+$/, ''),
     fetchTimeoutMs: FETCH_TIMEOUT_MS,
     maxFeedBytes: MAX_FEED_BYTES,

@@ -9,6 +9,7 @@ import { articleRoutes } from './routes/articles'
 import { alertRoutes } from './routes/alerts'
 import { changeRoutes, changesAtomRoute } from './routes/changes'
 import { pageRoutes } from './routes/pages'
+import { storyRoutes } from './routes/stories'
 
 export function createApp(): Hono<AppEnv> {
   const app = new Hono<AppEnv>()
@@ -22,6 +23,7 @@ export function createApp(): Hono<AppEnv> {
   app.route('/api/articles', articleRoutes)
   app.route('/api/alerts', alertRoutes)
   app.route('/api/changes', changeRoutes)
+  app.route('/api/stories', storyRoutes)
   app.route('/changes.atom', changesAtomRoute)
   app.route('/', pageRoutes)
   app.onError(renderError)

@@ -172,6 +172,12 @@ export interface AlertDto {
   classification?: string
   significance?: number
   status?: number
+  storyId?: string
+  storyTitle?: string
+  score?: number
+  explanation?: { terms: string[]; entities: string[]; phrases: string[] }
+  clusterId?: string
+  alsoReportedBy?: { articleId: string; feedId: string; title: string; url: string; firstSeenAt: string }[]
 }
 
 export function toAlertDto(alert: Alert): AlertDto {
@@ -188,6 +194,12 @@ export function toAlertDto(alert: Alert): AlertDto {
   if (alert.classification !== undefined) dto.classification = alert.classification
   if (alert.significance !== undefined) dto.significance = alert.significance
   if (alert.status !== undefined) dto.status = alert.status
+  if (alert.storyId !== undefined) dto.storyId = alert.storyId
+  if (alert.storyTitle !== undefined) dto.storyTitle = alert.storyTitle
+  if (alert.score !== undefined) dto.score = alert.score
+  if (alert.explanation) dto.explanation = { terms: [...alert.explanation.terms], entities: [...alert.explanation.entities], phrases: [...alert.explanation.phrases] }
+  if (alert.clusterId !== undefined) dto.clusterId = alert.clusterId
+  if (alert.alsoReportedBy) dto.alsoReportedBy = alert.alsoReportedBy.map((m) => ({ ...m }))
   if (alert.fromVersion !== undefined) dto.fromVersion = alert.fromVersion
   if (alert.toVersion !== undefined) dto.toVersion = alert.toVersion
   if (alert.changes) {

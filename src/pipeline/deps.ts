@@ -5,6 +5,7 @@ import { FeedStore } from '../feeds/feed-store'
 import { ArticleStore } from '../articles/article-store'
 import { AlertStore } from '../alerts/alert-store'
 import { TrackedPagesStore } from '../articles/tracked-pages-store'
+import { StoryStore } from '../stories/story-store'
 import { countingKv } from '../storage/counting-kv'
 import { KeyedMutex } from '../core/keyed-mutex'
 
@@ -25,5 +26,6 @@ export function createDeps(env: Env): TickDeps {
     pageBudget: { remaining: settings.maxPageFetchesPerTick },
     pagesFetched: new Set<string>(),
     trackedPages: new TrackedPagesStore(kv),
+    stories: new StoryStore(kv),
   }
 }

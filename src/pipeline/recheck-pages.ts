@@ -1,5 +1,6 @@
 // Orchestrator for scheduled article-page re-checks: pick the due pages, re-fetch, record versions or removals.
 import type { FeedConfig, FeedState } from '../model/feed'
+import type { ArticleRecord } from '../model/article'
 import type { RefreshDeps } from './refresh-feed'
 import type { TrackedPage, TrackedPagesStore } from '../articles/tracked-pages-store'
 import { isRecheckDue } from '../articles/recheck-schedule'
@@ -34,7 +35,7 @@ export async function recheckPages(
   tracked: readonly TrackedPage[],
   nowMs: number,
   periodMs: number,
-): Promise<{ summary: RecheckSummary; removedIds: string[] }> {
+): Promise<{ summary: RecheckSummary; removedIds: string[]; candidates: ArticleRecord[] }> {
   const nowIso = new Date(nowMs).toISOString()
   const feedById = new Map(feeds.map((f) => [f.id, f]))
   const due = tracked
@@ -44,6 +45,7 @@ export async function recheckPages(
   deps.pageBudget.remaining -= runnable.length
   const summary: RecheckSummary = { due: due.length, checked: 0, revised: 0, removed: 0, problems: 0, failed: 0, alertsRaised: 0, deferred: due.length - runnable.length }
   const removedIds: string[] = []
+  const candidates: ArticleRecord[] = []
   const problems = new Map<string, { count: number; last: FeedState['lastExtractionProblem'] }>()
 
   await mapLimit(runnable, deps.settings.fetchConcurrency, async (page) => {
@@ -69,6 +71,7 @@ export async function recheckPages(
         case 'snapshot': {
           const change = await recordCapture(deps, { ...captured.snapshot, feedId: record.current.feedId }, { lastSeenHash: null, policy: feed, trackPage: true, fromFeedPoll: false })
           if (change.kind === 'revised') {
+            if (!change.minor) candidates.push(change.record)
             summary.revised++
             if (change.alertRaised) summary.alertsRaised++
           }
@@ -104,5 +107,5 @@ export async function recheckPages(
     if (p.count === 1 && last && p.last && last.articleId === p.last.articleId && last.message === p.last.message) continue
     await deps.feeds.putState({ ...state, extractionProblems: state.extractionProblems + p.count, lastExtractionProblem: p.last })
   }
-  return { summary, removedIds }
+  return { summary, removedIds, candidates }
 }

@@ -19,7 +19,7 @@ export interface AlertPolicy {
 export type CaptureChange =
   | { kind: 'new'; record: ArticleRecord }
   | { kind: 'same'; record: ArticleRecord }
-  | { kind: 'revised'; record: ArticleRecord; alertRaised: boolean }
+  | { kind: 'revised'; record: ArticleRecord; alertRaised: boolean; minor: boolean }
 
 /**
  * Compares a capture with the stored article and records what changed. The alert is committed before the new version:
@@ -66,7 +66,7 @@ export async function recordCapture(
     classification: minor ? 'minor' : newBaseline ? 'new_baseline' : analysis.classification,
     significance: minor ? 0 : analysis.significance,
   })
-  return { kind: 'revised', record: next, alertRaised }
+  return { kind: 'revised', record: next, alertRaised, minor: minor || flipFlopOf !== null }
 }
 
 /** Records that an article's page now answers 404/410: one `removed` alert, and no more re-checks. */

@@ -11,6 +11,7 @@ import { parseFeed } from '../feeds/parse-feed'
 import { backoffMs } from '../feeds/schedule'
 import { normaliseFeed } from '../articles/normalise-item'
 import type { TrackedPage } from '../articles/tracked-pages-store'
+import type { ArticleRecord } from '../model/article'
 import { capturePage } from './capture-page'
 import { recordCapture, recordRemoval } from './record-capture'
 
@@ -42,6 +43,8 @@ export interface RefreshResult {
   /** New articles whose pages are to be re-checked, and articles whose pages are gone. */
   trackedPages: TrackedPage[]
   removedPages: string[]
+  /** New and revised (not minor) articles, to be scored against the stories. */
+  candidates: ArticleRecord[]
 }
 
 function needsRecoveryWrite(state: FeedState): boolean {
@@ -98,14 +101,14 @@ export async function refreshFeed(deps: RefreshDeps, feed: FeedConfig, stored: F
     } catch (writeErr) {
       console.error(`pipeline: could not record the failure of feed ${feed.id}`, writeErr)
     }
-    return { feedId: feed.id, outcome: 'error', newArticles: 0, revisedArticles: 0, alertsRaised: 0, error, stateWritten, trackedPages: [], removedPages: [] }
+    return { feedId: feed.id, outcome: 'error', newArticles: 0, revisedArticles: 0, alertsRaised: 0, error, stateWritten, trackedPages: [], removedPages: [], candidates: [] }
   }
 }
 
 async function pollFeed(deps: RefreshDeps, feed: FeedConfig, stored: FeedState | null, nowMs: number): Promise<RefreshResult> {
   const nowIso = new Date(nowMs).toISOString()
   const state = stored ?? emptyFeedState(feed.id)
-  const base = { feedId: feed.id, newArticles: 0, revisedArticles: 0, alertsRaised: 0, trackedPages: [], removedPages: [] }
+  const base = { feedId: feed.id, newArticles: 0, revisedArticles: 0, alertsRaised: 0, trackedPages: [], removedPages: [], candidates: [] }
 
   const fail = async (code: string, message: string, retryAfterSeconds: number | null): Promise<RefreshResult> => {
     await deps.feeds.putState(failedState(state, { code, message, at: nowIso }, retryAfterSeconds, nowMs))
@@ -149,6 +152,7 @@ async function pollFeed(deps: RefreshDeps, feed: FeedConfig, stored: FeedState |
   let alertsRaised = 0
   let extraction = { problems: state.extractionProblems, last: state.lastExtractionProblem }
   const trackedPages: TrackedPage[] = []
+  const candidates: ArticleRecord[] = []
   const removedPages: string[] = []
   const items: Record<string, string> = {}
   for (const snapshot of snapshots) {
@@ -207,6 +211,7 @@ async function pollFeed(deps: RefreshDeps, feed: FeedConfig, stored: FeedState |
       continue
     }
     if (outcome === 'done') continue
+    if (outcome.kind === 'new' || (outcome.kind === 'revised' && !outcome.minor)) candidates.push(outcome.record)
     if (outcome.kind === 'new') {
       newArticles++
       if (outcome.record.page) trackedPages.push({ articleId: outcome.record.id, url: outcome.record.url, feedId: feed.id, firstSeenAt: outcome.record.firstSeenAt })
@@ -222,7 +227,7 @@ async function pollFeed(deps: RefreshDeps, feed: FeedConfig, stored: FeedState |
   // old body hash is one more parse next tick, which is CPU, not a KV write against the daily quota.
   const extractionChanged = extraction.problems !== state.extractionProblems
   if (!changed && !extractionChanged && !needsRecoveryWrite(state) && sameItems(items, state.items) && parsed.feed.title === state.feedTitle) {
-    return { ...base, alertsRaised, trackedPages, removedPages, outcome: 'unchanged', stateWritten: false }
+    return { ...base, alertsRaised, trackedPages, removedPages, candidates, outcome: 'unchanged', stateWritten: false }
   }
   const next: FeedState = {
     ...state,
@@ -239,5 +244,5 @@ async function pollFeed(deps: RefreshDeps, feed: FeedConfig, stored: FeedState |
   }
   await deps.feeds.putState(next)
   const outcome: RefreshOutcome = changed ? 'updated' : 'unchanged'
-  return { ...base, outcome, newArticles, revisedArticles, alertsRaised, trackedPages, removedPages, stateWritten: true }
+  return { ...base, outcome, newArticles, revisedArticles, alertsRaised, trackedPages, removedPages, candidates, stateWritten: true }
 }

@@ -3,6 +3,8 @@ import type { FeedConfig } from '../model/feed'
 import type { RefreshResult } from './refresh-feed'
 import type { RecheckDeps } from './recheck-pages'
 import { recheckPages } from './recheck-pages'
+import { followStories } from './track-stories'
+import type { StoryStore } from '../stories/story-store'
 import { refreshFeed } from './refresh-feed'
 import { defaultFeedConfigs } from '../feeds/feed-registry'
 import { cronPeriodMinutes, isDue } from '../feeds/schedule'
@@ -14,6 +16,7 @@ import { HeartbeatStore } from './heartbeat-store'
 export type { TickSummary }
 
 export interface TickDeps extends RecheckDeps {
+  stories: StoryStore
   kv: KVNamespace
   /** Live KV operation counts of this invocation (from storage/counting-kv). */
   kvCounts: KvCounts
@@ -57,6 +60,9 @@ export async function runTick(deps: TickDeps, nowMs: number, cron: string | null
   const removed = [...results.flatMap((r) => r.removedPages), ...rechecks.removedIds]
   await deps.trackedPages.update({ add: added, remove: removed }, nowMs)
 
+  // Every new or revised article of the tick is scored against every story, once.
+  const stories = await followStories(deps, [...results.flatMap((r) => r.candidates), ...rechecks.candidates], nowMs)
+
   const count = (o: RefreshResult['outcome']): number => results.filter((r) => r.outcome === o).length
   const summary: TickSummary = {
     at: nowIso,
@@ -74,6 +80,7 @@ export async function runTick(deps: TickDeps, nowMs: number, cron: string | null
     alertsRaised: results.reduce((n, r) => n + r.alertsRaised, 0),
     stateWrites: results.filter((r) => r.stateWritten).length,
     pages: { ...rechecks.summary, tracked: tracked.length + added.length - removed.length },
+    stories,
     kv: { ...deps.kvCounts },
   }
   await new HeartbeatStore(deps.kv).write(summary)

@@ -1,6 +1,7 @@
 // What one tick did: the heartbeat's value, shown by GET /api/health.
 import type { KvCounts } from '../storage/counting-kv'
 import type { RecheckSummary } from './recheck-pages'
+import type { StorySummary } from './track-stories'
 
 export interface TickSummary {
   at: string
@@ -20,6 +21,8 @@ export interface TickSummary {
   stateWrites: number
   /** Scheduled article-page re-checks (feeds with fetchArticles). */
   pages: RecheckSummary & { tracked: number }
+  /** Story tracking: articles × stories scored, follow-ups matched, alerts raised, matches grouped into a development. */
+  stories: StorySummary
   /** KV operations of the tick before the heartbeat write itself (which adds one write). */
   kv: KvCounts
 }

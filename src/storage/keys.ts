@@ -40,6 +40,17 @@ export const KEYS = {
   alertIndexPrefix: (): string => 'alerts:',
   /** Marker for an alert id (value: the whole alert): makes raising an alert idempotent and serves GET by id. */
   alertId: (alertId: string): string => `alert-id:${alertId}`,
+  /** Every tracked story with its profile, in one value (read only on ticks that bring new or revised articles). */
+  storyRegistry: (): string => 'stories:registry',
+  /** A story's seed text (needed only to rebuild its profile). */
+  storySeed: (storyId: string): string => `story-seed:${storyId}`,
+  /** A story's recent developments (near-duplicate clusters), read when the story matches. */
+  storyClusters: (storyId: string): string => `story-clusters:${storyId}`,
+  /** A story's matches, newest first. */
+  storyMatch: (storyId: string, matchedAt: string, articleId: string): string => `story-matches:${storyId}:${invertedTime(matchedAt)}:${articleId}`,
+  storyMatchPrefix: (storyId: string): string => `story-matches:${storyId}:`,
+  /** Marker: this article was matched to this story (value: the match key), so it is matched once. */
+  storyMatchId: (storyId: string, articleId: string): string => `story-match-id:${storyId}:${articleId}`,
   /** The heartbeat: the last tick's time and counts (the one key every tick writes). */
   lastTick: (): string => 'tick:last',
 } as const

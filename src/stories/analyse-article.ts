@@ -3,6 +3,7 @@ import { STOPWORDS } from './stopwords'
 import { stem } from './stem'
 import { tokenise, type Token } from './tokenise'
 import { entityAt, knownNamesOf } from './extract-entities'
+import { countriesOf } from './locale'
 
 /** A headline word counts as this many body words: headlines state what the article is about. */
 export const TITLE_WEIGHT = 3
@@ -21,6 +22,8 @@ export interface ArticleAnalysis {
   entities: Map<string, number>
   /** Every entity key plus the distinctive words of multi-word names, for matching "Farage" to "nigel farage". */
   names: Set<string>
+  /** Country codes the text names ("gb", "au") → weighted mentions. */
+  countries: Map<string, number>
   /** Surface forms of stems, phrases and entities (first seen); only when asked for. */
   labels: Map<string, string> | null
 }
@@ -48,7 +51,7 @@ class Analyser {
   private beforePrevious: string | null = null
 
   constructor(withLabels: boolean) {
-    this.result = { terms: new Map(), length: 0, phrases: new Map(), entities: new Map(), names: new Set(), labels: withLabels ? new Map() : null }
+    this.result = { terms: new Map(), length: 0, phrases: new Map(), entities: new Map(), names: new Set(), countries: new Map(), labels: withLabels ? new Map() : null }
   }
 
   breakPhrase(): void {
@@ -131,5 +134,7 @@ export function analyseArticle(article: ArticleText, withLabels = false): Articl
   if (!titleCase) for (const name of knownNamesOf(title)) knownNames.add(name)
   analyser.run(title, TITLE_WEIGHT, knownNames, !titleCase)
   analyser.run(body, 1, knownNames, true)
-  return analyser.result
+  const result = analyser.result
+  result.countries = countriesOf(result.entities, result.terms)
+  return result
 }

@@ -43,7 +43,82 @@ mark matter mention miss note own pass pick prepare present produce protect prov
 reflect relate release remember remove replace represent require rest result reveal rise save seek sell share sign sit sort
 spend stay step store suffer test thank throw touch train travel treat visit wait walk wear wish worry`
 
-const COMMON = `minister government council police court election vote voter campaign leader party labour conservative tory
+const COMMON = `ahead given especially indeed simply clearly certainly probably possibly actually finally immediately quickly slowly recently
+currently previously originally initially eventually apparently reportedly allegedly largely mainly mostly partly fully
+nearly roughly highly widely deeply strongly seriously directly publicly privately openly formally officially jointly
+particularly specifically generally usually normally typically frequently regularly increasingly repeatedly twice once
+again already soon later earlier instead rather quite fairly pretty enough too very much many more most less least
+whole entire complete various several numerous multiple certain particular specific general common usual normal typical
+regular similar different separate distinct individual personal human natural physical simple basic serious severe
+significant substantial considerable huge enormous massive tiny minor modest limited wider broader deep deeper further
+far near close nearby remote distant outside inside upper lower central northern southern eastern western north south
+east west five three four six seven eight nine ten eleven twelve twenty thirty forty fifty hundred thousand million
+billion dozen first second third fourth fifth last next previous following led lead leads leading based base bases
+principle principles wary indicated indicate indicates concluded conclude conclusion conduct conducted conducting
+direction directions framework frameworks action actions account accounts truth secret secrets hide hidden comprehensive
+multiple decade decades operate operating operation operations operator request requests requested reject rejected
+rejection resist resisted resistance rapid rapidly prominence prominent alarm alarms bell bells grip disgrace
+disgraceful horrific horrible terrible awful shocking outrageous appalling ignore ignored ignoring given give gives giving
+break breaks breaking broke broken conclude ahead behind beyond across against towards within throughout despite
+although unless whether either neither nor both each every any some none all such own same other another
+able unable likely unlikely possible impossible necessary available responsible aware sure unsure ready willing
+keen happy sad angry afraid worried concerned confident proud pleased disappointed frustrated furious upset surprised
+shocked delighted glad grateful sorry fine okay ok nice lovely beautiful ugly wonderful great excellent perfect poor rich
+cheap expensive easy difficult hard tough simple complex complicated clear unclear obvious evident apparent plain
+true false correct wrong right fair unfair equal free busy quiet loud fast slow quick brief long short tall wide narrow
+thick thin heavy light dark bright hot cold warm cool dry wet fresh clean dirty safe dangerous healthy sick ill dead alive
+ordinary unusual strange rare unique special extra additional extraordinary remarkable notable famous popular unpopular
+known unknown familiar foreign native original final ultimate initial early late recent modern ancient traditional
+young old new fresh latest current future present past previous former prior subsequent ongoing continuing permanent
+temporary daily weekly monthly annual yearly hourly whole half quarter double single twice triple
+include includes included including involve involves involved involving contain contains contained containing
+appear appears appeared appearing seem seems seemed remain remains remained remaining become becomes became
+happen happens happened happening occur occurs occurred occurring exist exists existed existing emerge emerged
+continue continues continued continuing begin begins began begun beginning start starts started starting end ends ended
+ending finish finished stop stopped stopping close closed closing open opened opening launch launched launching
+carry carried carrying bring brought bringing hold held holding keep kept keeping leave left leaving let lets
+put set sets setting run runs ran running move moved moving turn turned turning walk walked walking stand stood
+standing sit sat sitting lie lay lying rise rose risen fall fell fallen drop dropped dropping raise raised raising
+lift lifted push pushed pull pulled throw threw thrown catch caught hit hits struck strike send sent sending receive
+received receiving deliver delivered buy bought buying sell sold selling pay paid paying cost costs spend spent
+save saved saving win won winning lose lost losing beat beaten fight fought fighting kill killed die died dying live lived
+living feel felt feeling hear heard hearing listen listened watch watched watching look looked looking see saw seen
+notice noticed show showed shown showing meet met meeting join joined joining visit visited follow followed following
+lead led leading help helped helping support supported supporting allow allowed allowing enable enabled prevent
+prevented stop avoid avoided agree agreed agreeing disagree accept accepted refuse refused deny denied admit admitted
+explain explained describe described suggest suggested recommend recommended propose proposed insist insisted
+argue argued claim claimed believe believed expect expected hope hoped wish wished fear feared worry worried
+decide decided choose chose chosen consider considered discuss discussed mention mentioned note noted point pointed
+ask asked answer answered reply replied respond responded question questioned call called name named
+write wrote written read reading speak spoke spoken talk talked talking tell told say said state stated
+understand understood learn learned learnt teach taught know knew known think thought remember remembered forget
+forgot forgotten realise realised recognise recognised identify identified discover discovered find found reveal
+revealed report reported confirm confirmed announce announced publish published release released issue issued
+create created build built develop developed design designed produce produced make made form formed
+change changed improve improved increase increased reduce reduced cut grow grew grown expand expanded extend extended
+replace replaced remove removed add added apply applied use used try tried test tested check checked
+protect protected defend defended attack attacked threaten threatened warn warned urge urged demand demanded
+require required need needed want wanted prefer preferred like liked love loved hate hated
+plan planned prepare prepared organise organised arrange arranged manage managed handle handled control controlled
+lead run operate operated work worked serve served provide provided offer offered deliver supply supplied
+face faced deal dealt tackle tackled address addressed solve solved fix fixed treat treated
+place places space spaces room rooms area areas site sites location locations position positions
+side sides part parts piece pieces section sections element elements aspect aspects feature features
+kind kinds type types sort sorts form forms level levels degree extent amount amounts range ranges
+example examples case cases instance fact facts detail details matter matters issue issues subject subjects topic
+reason reasons cause causes effect effects result results consequence consequences impact impacts outcome
+idea ideas view views opinion opinions belief beliefs sense feeling thought thoughts mind minds attention
+way ways means method methods approach approaches process processes practice practices step steps stage stages
+situation situations condition conditions circumstances context background history future past present moment
+time times period periods age ages era season seasons date dates hour hours minute minutes second seconds
+people person persons man men woman women child kids boy boys girl girls baby babies family families friend friends
+parent parents son sons daughter daughters brother brothers sister sisters husband wife wives partner partners
+member members group groups team teams crowd crowds public audience community communities society people's
+world country countries nation nations state states city cities town towns village villages street streets
+road roads home homes house houses building buildings office offices school schools church churches
+water food money power energy land air fire light sound voice word words letter letters line lines number page pages
+news story stories book books paper papers film films picture pictures photo photos image images video videos
+minister government council police court election vote voter campaign leader party labour conservative tory
 tories liberal democrat green reform union member parliament mp mps commons lords peer bill law act rule policy spending tax
 budget economy economic inflation interest rate bank price cost energy bill fuel wage pay job worker staff strike employer
 school pupil teacher student university child children parent family mother father baby young youth adult elderly care

@@ -10,7 +10,7 @@ const AVERAGE_LENGTH = 120
 /** Negative feedback never pushes a seed feature below this share of its seed weight. */
 export const SEED_FLOOR = 0.5
 
-/** One profile term's share of the match: its weight and what the article gave it. */
+/** One profile term's share of the lexical score. */
 export interface TermContribution {
   term: string
   label: string
@@ -39,5 +39,6 @@ export function lexicalCoverage(
     matched += gained
     contributions?.push({ term: t.term, label: t.label, weight: gained })
   }
+  if (contributions !== undefined && total > 0) for (const c of contributions) c.weight /= total
   return total > 0 ? matched / total : 0
 }

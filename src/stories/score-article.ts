@@ -20,7 +20,7 @@ export interface StoryMatch {
   matched: boolean
   explanation: MatchExplanation
   /** The parts the score is made of, for tuning and tests. */
-  parts: { lexical: number; phrases: number; entities: number; keyword: boolean }
+  parts: { lexical: number; phrases: number; entities: number; keyword: boolean; elsewhere: boolean }
 }
 
 // Weights of the evidence, in units of "a typical seed passage's lexical coverage" (lexical = 1).
@@ -29,13 +29,27 @@ const ENTITY_WEIGHT = 0.3
 // Entities can add at most this share of the topical evidence: the same people in another story are not the story.
 const ENTITY_CAP = 0.5
 const KEYWORD_BOOST = 0.3
+// An article about other countries only (named in its headline or twice) keeps this share of its evidence.
+const FOREIGN_PENALTY = 0.35
+const FOREIGN_MENTIONS = 2
 // The logistic that maps evidence to a score: half-way at MIDPOINT (an article with half the topical evidence of a
 // seed passage, plus a little more), steep enough that clear cases are near 0 or 1.
-const MIDPOINT = 0.6
+const MIDPOINT = 0.45
 const SLOPE = 6
 // Entities: an article naming the top few of a story's people and organisations has all the entity evidence there is.
 const ENTITY_TOP = 3
 const EXPLAIN_TERMS = 8
+
+/** True when the article is about other countries than the story's: it names one prominently and none of the story's. */
+function isElsewhere(profile: StoryProfile, a: ArticleAnalysis): boolean {
+  if (profile.countries.length === 0) return false
+  let foreign = false
+  for (const [code, count] of a.countries) {
+    if (profile.countries.includes(code)) return false
+    if (count >= FOREIGN_MENTIONS) foreign = true
+  }
+  return foreign
+}
 
 function hasKey(article: ArticleAnalysis, key: string): boolean {
   return key.includes(' ') ? article.phrases.has(key) || article.names.has(key) : article.terms.has(key) || article.names.has(key)
@@ -50,6 +64,7 @@ export function scoreArticle(profile: StoryProfile, article: ArticleText | Artic
   const a = 'terms' in article ? article : analyseArticle(article)
   const contributions: TermContribution[] = []
   const lexical = lexicalCoverage(profile, a, background, contributions) / profile.reference
+  for (const c of contributions) c.weight /= profile.reference
 
   let phraseMatched = 0
   let phraseTop = 0
@@ -82,12 +97,13 @@ export function scoreArticle(profile: StoryProfile, article: ArticleText | Artic
   const keyword = profile.keywords.some((k) => hasKey(a, k))
   const excludedBy = profile.excludeKeywords.find((k) => hasKey(a, k))
   const topical = lexical + PHRASE_WEIGHT * phraseScore
-  const evidence = topical + Math.min(ENTITY_WEIGHT * entityScore, ENTITY_CAP * topical) + (keyword ? KEYWORD_BOOST : 0)
+  const foreign = isElsewhere(profile, a)
+  const evidence = (topical + Math.min(ENTITY_WEIGHT * entityScore, ENTITY_CAP * topical) + (keyword ? KEYWORD_BOOST : 0)) * (foreign ? FOREIGN_PENALTY : 1)
   const score = excludedBy !== undefined ? 0 : 1 / (1 + Math.exp(-SLOPE * (evidence - MIDPOINT)))
 
   contributions.sort((x, y) => y.weight - x.weight)
   const explanation: MatchExplanation = {
-    terms: contributions.slice(0, EXPLAIN_TERMS).map((c) => ({ term: c.label, weight: Math.round((c.weight / profile.reference) * 1000) / 1000 })),
+    terms: contributions.slice(0, EXPLAIN_TERMS).map((c) => ({ term: c.label, weight: Math.round(c.weight * 1000) / 1000 })),
     entities,
     phrases,
   }
@@ -96,6 +112,6 @@ export function scoreArticle(profile: StoryProfile, article: ArticleText | Artic
     score: Math.round(score * 10_000) / 10_000,
     matched: excludedBy === undefined && score >= profile.threshold,
     explanation,
-    parts: { lexical, phrases: phraseScore, entities: entityScore, keyword },
+    parts: { lexical, phrases: phraseScore, entities: entityScore, keyword, elsewhere: foreign },
   }
 }

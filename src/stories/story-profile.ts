@@ -43,6 +43,8 @@ export interface StoryProfile {
   keywords: string[]
   /** Stemmed exclusions: a hit vetoes the match. */
   excludeKeywords: string[]
+  /** Countries the seeds name (codes): an article only about other countries is probably not this story. */
+  countries: string[]
   /** Median lexical coverage of the seeds' own passages: the scale on which this story's lexical scores are read. */
   reference: number
   /** Adaptive updates applied so far. */
@@ -185,7 +187,8 @@ export function buildProfile(input: ProfileInput, background: Background): Story
   for (const k of keywords) if (k.includes(' ')) phraseEvidence.set(k, Math.max(1, ...phraseEvidence.values()))
   const phraseWeight = (key: string, seed: number): number => seed * meanIdfSquared(key, background)
   const phrases: ProfilePhrase[] = [...phraseEvidence]
-    .filter(([key]) => key.split(' ').every((term) => kept.has(term)))
+    // A phrase may join a common word to a topical one ("national inquiry"): the pair is what is specific.
+    .filter(([key]) => key.split(' ').some((term) => kept.has(term)))
     .map(([key, seed]) => ({ key, label: key.split(' ').map((t) => labels.get(t) ?? t).join(' '), seed, learned: 0 }))
     .sort((a, b) => phraseWeight(b.key, b.seed) - phraseWeight(a.key, a.seed))
     .slice(0, MAX_PHRASES)
@@ -199,6 +202,7 @@ export function buildProfile(input: ProfileInput, background: Background): Story
     phrases,
     keywords,
     excludeKeywords: (input.excludeKeywords ?? []).map(keywordKey).filter((k) => k !== ''),
+    countries: [...new Set(analyses.flatMap((a) => [...a.countries.keys()]))],
     reference: MIN_REFERENCE,
     updates: 0,
     updatedAt: null,

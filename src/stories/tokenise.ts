@@ -29,6 +29,8 @@ const UPPER_START = /^\p{Lu}/u
 const ACRONYM = /^[\p{Lu}][\p{Lu}\d&]{1,5}$/u
 // Compounds whose first part is a bound prefix are one word: "sub-postmasters" = "subpostmasters", "co-operate" = "cooperate".
 const BOUND_PREFIXES = new Set(['sub', 'co', 'non', 'pre', 're', 'anti', 'ex', 'mid', 'post', 'multi', 'inter', 'semi', 'un'])
+// …and so are phrasal compounds: "cover-up" = "coverup", "sell-off" = "selloff".
+const BOUND_SUFFIXES = new Set(['up', 'ups', 'out', 'outs', 'off', 'offs', 'in', 'ins', 'down', 'downs', 'over', 'overs', 'back', 'backs'])
 
 function clean(raw: string): string {
   let w = raw.replace(/’/g, "'")
@@ -69,7 +71,7 @@ export function tokenise(text: string): Token[] {
     const raw = m[0]
     const parts = /[-‐‑]/.test(raw) ? raw.split(/[-‐‑]/) : [raw]
     const first = parts[0] ?? ''
-    if (parts.length === 2 && BOUND_PREFIXES.has(first.toLowerCase())) {
+    if (parts.length === 2 && (BOUND_PREFIXES.has(first.toLowerCase()) || BOUND_SUFFIXES.has((parts[1] ?? '').toLowerCase()))) {
       tokens.push(makeToken(clean(parts.join('')), sentenceStart, breakBefore))
     } else {
       parts.forEach((part, i) => {

@@ -11,6 +11,7 @@ import { AlertStore } from '../../alerts/alert-store'
 const listSchema = z.strictObject({
   ...pageQuery,
   type: z.enum(['revision', 'follow_up', 'removed']).optional(),
+  story: z.string().regex(/^[0-9a-z-]{1,64}$/, 'a story id').optional(),
   since: z.iso.datetime({ offset: true }).optional(),
 })
 
@@ -23,6 +24,7 @@ export const alertRoutes = new Hono<AppEnv>()
       kvCursor,
       type: q.type ?? null,
       since: q.since ? new Date(q.since).toISOString() : null,
+      storyId: q.story ?? null,
     })
     return c.json({ items: page.alerts.map(toAlertDto), nextCursor: await makeCursor(page.nextKvCursor, 'alerts', c.env.API_TOKEN) })
   })

@@ -16,6 +16,7 @@ import { selectorProblem } from '../../articles/selector-check'
 import { createDeps } from '../../pipeline/deps'
 import { HeartbeatStore } from '../../pipeline/heartbeat-store'
 import { refreshFeed } from '../../pipeline/refresh-feed'
+import { followStories } from '../../pipeline/track-stories'
 import { readSettings } from '../../config/settings'
 
 /** JSON bodies are tiny; anything bigger is a mistake or an attack. */
@@ -165,6 +166,7 @@ export const feedRoutes = new Hono<AppEnv>()
     const state = await deps.feeds.getState(feed.id)
     const result = await refreshFeed(deps, feed, state, Date.now())
     await deps.trackedPages.update({ add: result.trackedPages, remove: result.removedPages }, Date.now())
+    await followStories(deps, result.candidates, Date.now())
     return c.json({
       feedId: result.feedId,
       outcome: result.outcome,

@@ -1,0 +1,71 @@
+// Story records (pure apart from hashing): new stories from seeds, the default story, profile rebuilds.
+import type { StoryRecord } from './story-store'
+import type { ArticleText } from './analyse-article'
+import { buildProfile } from './story-profile'
+import { DEFAULT_BACKGROUND } from './background-df'
+import { DEFAULT_STORY_SEED, DEFAULT_STORY_SLUG, DEFAULT_STORY_TITLE } from './default-story'
+import { sha256Hex } from '../core/hash'
+
+export interface StoryInput {
+  title: string
+  seeds: ArticleText[]
+  seedArticleIds: string[]
+  keywords: string[]
+  excludeKeywords: string[]
+  threshold: number | null
+}
+
+/** A readable, unique id: the title's slug and a short hash. */
+export async function storyIdFor(title: string, now: string): Promise<string> {
+  const slug = title
+    .toLowerCase()
+    .normalize('NFKD')
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 40)
+  return `${slug || 'story'}-${(await sha256Hex(`story:${title}:${now}`)).slice(0, 6)}`
+}
+
+export function profileFor(input: StoryInput) {
+  return buildProfile(
+    {
+      title: input.title,
+      seeds: input.seeds,
+      keywords: input.keywords,
+      excludeKeywords: input.excludeKeywords,
+      ...(input.threshold !== null ? { threshold: input.threshold } : {}),
+    },
+    DEFAULT_BACKGROUND,
+  )
+}
+
+export async function newStoryRecord(input: StoryInput, options: { now: string; id?: string; isDefault?: boolean }): Promise<StoryRecord> {
+  return {
+    id: options.id ?? (await storyIdFor(input.title, options.now)),
+    title: input.title,
+    createdAt: options.now,
+    updatedAt: options.now,
+    isDefault: options.isDefault ?? false,
+    seedArticleIds: input.seedArticleIds,
+    keywords: input.keywords,
+    excludeKeywords: input.excludeKeywords,
+    threshold: input.threshold,
+    profile: profileFor(input),
+    counts: { matches: 0, alerts: 0, feedbackRelevant: 0, feedbackIrrelevant: 0 },
+  }
+}
+
+/** Splits a seed text into the headline (first line) and body, as an article would come. */
+export function seedArticle(text: string): ArticleText {
+  const trimmed = text.trim()
+  const [first = '', ...rest] = trimmed.split(/\n+/)
+  return first.length <= 200 && rest.length > 0 ? { title: first, text: rest.join('\n\n') } : { title: '', text: trimmed }
+}
+
+/** The story a fresh deployment tracks out of the box. */
+export async function defaultStoryRecord(now: string): Promise<StoryRecord> {
+  return newStoryRecord(
+    { title: DEFAULT_STORY_TITLE, seeds: [seedArticle(DEFAULT_STORY_SEED)], seedArticleIds: [], keywords: [], excludeKeywords: [], threshold: null },
+    { now, id: DEFAULT_STORY_SLUG, isDefault: true },
+  )
+}

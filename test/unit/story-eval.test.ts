@@ -1,0 +1,49 @@
+// The tracking evaluation over the labelled fixture corpora, inside workerd: a floor under F1 and Cdet per story.
+import { describe, expect, it } from 'vitest'
+import groomingSeed from '../../fixtures/stories/grooming-gangs-inquiry/seed.txt?raw'
+import groomingStory from '../../fixtures/stories/grooming-gangs-inquiry/story.json?raw'
+import groomingCorpus from '../../fixtures/stories/grooming-gangs-inquiry/corpus.json?raw'
+import horizonSeed from '../../fixtures/stories/post-office-horizon/seed.txt?raw'
+import horizonStory from '../../fixtures/stories/post-office-horizon/story.json?raw'
+import horizonCorpus from '../../fixtures/stories/post-office-horizon/corpus.json?raw'
+import { evaluate } from '../../src/stories/evaluate'
+import { replayStory, type CorpusItem } from '../../src/stories/track-corpus'
+
+// Floors, not the measured values (bench/RESULTS.md has those): they catch regressions, not noise.
+const MIN_F1 = 0.85
+const MAX_CDET = 0.3
+
+const STORIES = [
+  ['grooming-gangs-inquiry', groomingStory, groomingSeed, groomingCorpus],
+  ['post-office-horizon', horizonStory, horizonSeed, horizonCorpus],
+] as const
+
+describe('evaluate', () => {
+  it('computes precision, recall, F1 and the normalised TDT detection cost', () => {
+    const m = evaluate([
+      { label: true, predicted: true },
+      { label: true, predicted: false },
+      { label: false, predicted: true },
+      { label: false, predicted: false },
+      { label: false, predicted: false },
+      { label: false, predicted: false },
+    ])
+    expect(m).toMatchObject({ truePositives: 1, falseNegatives: 1, falsePositives: 1, trueNegatives: 3, precision: 0.5, recall: 0.5, f1: 0.5, pMiss: 0.5, pFalseAlarm: 0.25 })
+    // (1·0.5·0.02 + 0.1·0.25·0.98) / min(0.02, 0.098)
+    expect(m.cDet).toBeCloseTo((0.5 * 0.02 + 0.1 * 0.25 * 0.98) / 0.02, 10)
+  })
+
+  it('costs 1 for a system that never says yes', () => {
+    expect(evaluate([{ label: true, predicted: false }, { label: false, predicted: false }]).cDet).toBe(1)
+  })
+})
+
+describe.each(STORIES)('tracking %s', (_, storyJson, seed, corpusJson) => {
+  it(`reaches F1 ≥ ${MIN_F1} and Cdet ≤ ${MAX_CDET} from the seed alone`, () => {
+    const story = JSON.parse(storyJson) as { title: string }
+    const corpus = JSON.parse(corpusJson) as CorpusItem[]
+    const { metrics } = replayStory({ title: story.title, seed, corpus })
+    expect(metrics.f1).toBeGreaterThanOrEqual(MIN_F1)
+    expect(metrics.cDet).toBeLessThanOrEqual(MAX_CDET)
+  })
+})
