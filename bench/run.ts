@@ -1,8 +1,9 @@
 // `npm run bench`: runs every benchmark and rewrites bench/RESULTS.md with the machine, Node version and date.
-import { writeFileSync } from 'node:fs'
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { cpus, totalmem } from 'node:os'
 import { runRevisionBenchmarks, toMarkdown as revisionTable } from './revisions.bench'
 import { formatExtractPageTable, runExtractPageBench } from './extract-page.bench'
+import { formatStoryBench, runStoryBench } from './stories.bench'
 
 const started = new Date()
 const cpu = cpus()[0]?.model ?? 'unknown CPU'
@@ -14,6 +15,16 @@ sections.push('## Revisions: diff and classify (pure code, Node)\n\n' + revision
 console.log('bench: article page extraction (HTMLRewriter inside workerd via Miniflare)…')
 sections.push('## Article page extraction (HTMLRewriter, inside workerd)\n\n' + formatExtractPageTable(await runExtractPageBench()))
 
+console.log('bench: story matching (20 stories, one core)…')
+sections.push('## Story matching (20 stories, one core, Node)\n\n' + formatStoryBench([runStoryBench('distinct'), runStoryBench('same-topic')]))
+
+// The story evaluation (`npm run eval:stories`) owns its own block of RESULTS.md; keep it.
+const resultsUrl = new URL('./RESULTS.md', import.meta.url)
+const previous = existsSync(resultsUrl) ? readFileSync(resultsUrl, 'utf8') : ''
+const evalStart = previous.indexOf('<!-- eval:stories:start -->')
+const evalEnd = previous.indexOf('<!-- eval:stories:end -->')
+const evalBlock = evalStart >= 0 && evalEnd > evalStart ? previous.slice(evalStart, evalEnd + '<!-- eval:stories:end -->'.length) : ''
+
 const header = [
   '# Benchmark results',
   '',
@@ -23,5 +34,5 @@ const header = [
   '',
 ].join('\n')
 
-writeFileSync(new URL('./RESULTS.md', import.meta.url), `${header}\n${sections.join('\n\n')}\n`)
+writeFileSync(resultsUrl, `${header}\n${sections.join('\n\n')}\n${evalBlock ? `\n${evalBlock}\n` : ''}`)
 console.log('bench: wrote bench/RESULTS.md')

@@ -1,12 +1,14 @@
 // `npm run eval:stories`: replays every labelled story corpus in fixtures/stories/ and reports TDT tracking metrics.
 import { readFile, writeFile } from 'node:fs/promises'
 import { fileURLToPath } from 'node:url'
-import { replayStory } from '../src/stories/track-corpus.ts'
-import { errorLines, loadStoryFixtures, metricsTable, replaceSection } from './lib/story-eval.ts'
+import { errorLines, loadStoryFixtures, metricsTable, replaceSection, type ReplayStory } from './lib/story-eval.ts'
 
 const root = fileURLToPath(new URL('../fixtures/stories/', import.meta.url))
 const resultsFile = fileURLToPath(new URL('../bench/RESULTS.md', import.meta.url))
 const write = !process.argv.includes('--no-write')
+
+// Loaded by URL, as scripts/test does: src/ is bundler-resolved TypeScript that tsx runs and NodeNext cannot check.
+const { replayStory } = (await import(new URL('../src/stories/track-corpus.ts', import.meta.url).href)) as { replayStory: ReplayStory }
 
 const fixtures = await loadStoryFixtures(root)
 if (fixtures.length === 0) throw new Error(`eval-stories: no story fixtures under ${root}`)

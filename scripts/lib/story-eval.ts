@@ -1,7 +1,28 @@
 // Loads the labelled story corpora from fixtures/stories/ and formats replay results for the console and bench/RESULTS.md.
 import { readdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import type { CorpusItem, StoryReplay } from '../../src/stories/track-corpus.ts'
+
+// Structural copies of src/stories/track-corpus types: src/ is bundler-resolved TypeScript that this NodeNext
+// project cannot type-check, so scripts load it by URL (as scripts/test does) and describe what they use.
+/** One labelled corpus article. */
+export interface CorpusItem {
+  id: string
+  label: boolean
+  category: string
+  outlet: string
+  publishedAt: string
+  title: string
+  text: string
+}
+
+/** What a replay of one story returns (the parts the report uses). */
+export interface StoryReplay {
+  metrics: { total: number; positives: number; truePositives: number; falsePositives: number; falseNegatives: number; precision: number; recall: number; f1: number; pMiss: number; pFalseAlarm: number; cDet: number }
+  items: { id: string; title: string; category: string; label: boolean; predicted: boolean; score: number }[]
+}
+
+/** The replay function of src/stories/track-corpus.ts. */
+export type ReplayStory = (story: { title: string; seed: string; corpus: readonly CorpusItem[] }) => StoryReplay
 
 /** One story fixture: story.json, its seed file and corpus.json. */
 export interface StoryFixture {

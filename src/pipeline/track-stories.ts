@@ -5,7 +5,7 @@ import type { AlertStore } from '../alerts/alert-store'
 import type { StoryCluster, StoryMatchRecord, StoryRecord, StoryStore } from '../stories/story-store'
 import { analyseArticle } from '../stories/analyse-article'
 import { DEFAULT_BACKGROUND } from '../stories/background-df'
-import { scoreArticle } from '../stories/score-article'
+import { StoryMatcher } from '../stories/story-matcher'
 import { adaptProfile } from '../stories/adapt-profile'
 import { isNearDuplicate, signature as textSignature } from '../stories/near-duplicate'
 import { buildFollowUpAlert } from '../alerts/alert-model'
@@ -49,16 +49,22 @@ export async function trackStories(
   const clusters = new Map<string, StoryCluster[]>()
   const dirtyClusters = new Set<string>()
   let changed = false
+  // One index over every story, built once: each article is analysed once and looked up once per distinct word.
+  // Profiles adapted during this call take effect from the next call.
+  const matcher = new StoryMatcher(
+    updated.map((s) => (s.threshold === null ? s.profile : { ...s.profile, threshold: s.threshold })),
+    DEFAULT_BACKGROUND,
+  )
 
   for (const record of articles) {
     const text = articleText(record)
     const analysis = analyseArticle(text)
+    const decisions = matcher.scoreAll(analysis)
     let signature: string | null = null
-    for (const story of updated) {
+    for (const [index, story] of updated.entries()) {
       summary.scored++
-      const profile = story.threshold === null ? story.profile : { ...story.profile, threshold: story.threshold }
-      const match = scoreArticle(profile, analysis, DEFAULT_BACKGROUND)
-      if (!match.matched) continue
+      const match = decisions[index]
+      if (!match?.matched) continue
       // The same article is matched (and alerted) once per story, whatever the retries and revisions.
       if (await deps.stories.getMatch(story.id, record.id)) continue
       summary.matched++

@@ -16,14 +16,14 @@ export interface ArticleAnalysis {
   terms: Map<string, number>
   /** Weighted number of topical words (the length BM25 normalises by). */
   length: number
-  /** Adjacent topical stems, "groom gang" and "nation public inquiri" → weighted count. */
+  /** Adjacent topical stems ("groom gang") → weighted count. */
   phrases: Map<string, number>
   /** Entity key → weighted count. */
   entities: Map<string, number>
   /** Every entity key plus the distinctive words of multi-word names, for matching "Farage" to "nigel farage". */
   names: Set<string>
-  /** Country codes the text names ("gb", "au") → weighted mentions. */
-  countries: Map<string, number>
+  /** Country codes the text names ("gb", "au") → weighted mentions; filled on first use by countriesOfArticle. */
+  countries: Map<string, number> | null
   /** Surface forms of stems, phrases and entities (first seen); only when asked for. */
   labels: Map<string, string> | null
 }
@@ -48,15 +48,13 @@ function isTitleCase(tokens: readonly Token[]): boolean {
 class Analyser {
   readonly result: ArticleAnalysis
   private previous: string | null = null
-  private beforePrevious: string | null = null
 
   constructor(withLabels: boolean) {
-    this.result = { terms: new Map(), length: 0, phrases: new Map(), entities: new Map(), names: new Set(), countries: new Map(), labels: withLabels ? new Map() : null }
+    this.result = { terms: new Map(), length: 0, phrases: new Map(), entities: new Map(), names: new Set(), countries: null, labels: withLabels ? new Map() : null }
   }
 
   breakPhrase(): void {
     this.previous = null
-    this.beforePrevious = null
   }
 
   word(t: Token, weight: number): void {
@@ -71,15 +69,11 @@ class Analyser {
     r.terms.set(s, (r.terms.get(s) ?? 0) + weight)
     r.length += weight
     if (r.labels !== null && !r.labels.has(s)) r.labels.set(s, lower)
+    // Bigrams only: trigrams doubled the cost of analysis and added little a bigram did not already say.
     if (this.previous !== null) {
       const bigram = `${this.previous} ${s}`
       r.phrases.set(bigram, (r.phrases.get(bigram) ?? 0) + weight)
-      if (this.beforePrevious !== null) {
-        const trigram = `${this.beforePrevious} ${bigram}`
-        r.phrases.set(trigram, (r.phrases.get(trigram) ?? 0) + weight)
-      }
     }
-    this.beforePrevious = this.previous
     this.previous = s
   }
 
@@ -134,7 +128,11 @@ export function analyseArticle(article: ArticleText, withLabels = false): Articl
   if (!titleCase) for (const name of knownNamesOf(title)) knownNames.add(name)
   analyser.run(title, TITLE_WEIGHT, knownNames, !titleCase)
   analyser.run(body, 1, knownNames, true)
-  const result = analyser.result
-  result.countries = countriesOf(result.entities, result.terms)
-  return result
+  return analyser.result
+}
+
+/** The countries an analysed article names (computed once, on first use: most articles never need it). */
+export function countriesOfArticle(a: ArticleAnalysis): Map<string, number> {
+  a.countries ??= countriesOf(a.entities, a.terms)
+  return a.countries
 }

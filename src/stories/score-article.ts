@@ -1,7 +1,7 @@
 // Scores one article against one story profile: topical evidence (terms, phrases) first, entities only on top of it.
-import { analyseArticle, type ArticleAnalysis, type ArticleText } from './analyse-article'
+import { analyseArticle, countriesOfArticle, type ArticleAnalysis, type ArticleText } from './analyse-article'
 import type { Background } from './background-df'
-import { lexicalCoverage, SEED_FLOOR, type TermContribution } from './lexical-score'
+import { compileTerms, lexicalCoverage, SEED_FLOOR, type TermContribution } from './lexical-score'
 import { entityIdf, evidenceOf, meanIdfSquared, type StoryProfile } from './story-profile'
 
 /** Why an article scored as it did: the profile terms, entities and phrases it shares, strongest first. */
@@ -39,79 +39,128 @@ const SLOPE = 6
 // Entities: an article naming the top few of a story's people and organisations has all the entity evidence there is.
 const ENTITY_TOP = 3
 const EXPLAIN_TERMS = 8
+// Below this score the explanation lists no terms (the phrases and entities are still named).
+const EXPLAIN_FROM = 0.25
 
 /** True when the article is about other countries than the story's: it names one prominently and none of the story's. */
 function isElsewhere(profile: StoryProfile, a: ArticleAnalysis): boolean {
   if (profile.countries.length === 0) return false
   let foreign = false
-  for (const [code, count] of a.countries) {
+  for (const [code, count] of countriesOfArticle(a)) {
     if (profile.countries.includes(code)) return false
     if (count >= FOREIGN_MENTIONS) foreign = true
   }
   return foreign
 }
 
+/** A profile's weights under one background, computed once. */
+export interface CompiledProfile {
+  termTotal: number
+  phrases: { key: string; label: string; weight: number }[]
+  phraseTop: number
+  entities: { key: string; alias: string | null; label: string; weight: number }[]
+  entityTop: number
+}
+
+// Profiles are values (adaptProfile returns a new one), so weights computed once per profile and background stay valid.
+const compiledCache = new WeakMap<Background, WeakMap<StoryProfile, CompiledProfile>>()
+
+/** The profile's phrase and entity weights under `background` (memoised per profile and background). */
+export function compile(profile: StoryProfile, background: Background): CompiledProfile {
+  let byProfile = compiledCache.get(background)
+  if (byProfile === undefined) compiledCache.set(background, (byProfile = new WeakMap()))
+  const hit = byProfile.get(profile)
+  if (hit !== undefined) return hit
+  const phrases = profile.phrases.map((p) => ({ key: p.key, label: p.label, weight: evidenceOf(p, SEED_FLOOR) * meanIdfSquared(p.key, background) }))
+  const entities = profile.entities.map((e) => ({ key: e.key, alias: e.alias, label: e.label, weight: evidenceOf(e, SEED_FLOOR) * entityIdf(e.key, background) }))
+  const top = entities.map((e) => e.weight).sort((x, y) => y - x).slice(0, ENTITY_TOP)
+  const compiled: CompiledProfile = {
+    termTotal: compileTerms(profile, background).total,
+    phrases,
+    phraseTop: Math.max(0, ...phrases.map((p) => p.weight)),
+    entities,
+    entityTop: top.reduce((s, w) => s + w, 0),
+  }
+  byProfile.set(profile, compiled)
+  return compiled
+}
+
 function hasKey(article: ArticleAnalysis, key: string): boolean {
   return key.includes(' ') ? article.phrases.has(key) || article.names.has(key) : article.terms.has(key) || article.names.has(key)
 }
 
+/** The numeric outcome of scoring, before any explanation is built. */
+export interface Decision {
+  score: number
+  matched: boolean
+  excludedBy: string | undefined
+  parts: StoryMatch['parts']
+}
+
 /**
- * Scores an article (or its analysis, to share one analysis across stories) against a profile. The score is a
- * logistic of lexical + 0.3·phrases + min(0.3·entities, 0.5·topical) (+0.3 on a keyword hit); an exclude keyword
- * vetoes. Pure: `background` supplies IDFs.
+ * Turns an article's matched weights for one profile into the decision: the logistic of
+ * lexical + 0.3·phrases + min(0.3·entities, 0.5·topical) (+0.3 on a keyword hit), × 0.35 when the article is about
+ * other countries only; an exclude keyword vetoes. Shared by scoreArticle and StoryMatcher so both decide alike.
+ */
+export function decide(profile: StoryProfile, a: ArticleAnalysis, background: Background, matchedTerms: number, matchedPhrases: number, matchedEntities: number): Decision {
+  const compiled = compile(profile, background)
+  const lexical = compiled.termTotal > 0 ? matchedTerms / compiled.termTotal / profile.reference : 0
+  const phraseScore = compiled.phraseTop > 0 ? Math.min(1, matchedPhrases / compiled.phraseTop) : 0
+  const entityScore = compiled.entityTop > 0 ? Math.min(1, matchedEntities / compiled.entityTop) : 0
+  const keyword = profile.keywords.length > 0 && profile.keywords.some((k) => hasKey(a, k))
+  const excludedBy = profile.excludeKeywords.length > 0 ? profile.excludeKeywords.find((k) => hasKey(a, k)) : undefined
+  const topical = lexical + PHRASE_WEIGHT * phraseScore
+  const unpenalised = topical + Math.min(ENTITY_WEIGHT * entityScore, ENTITY_CAP * topical) + (keyword ? KEYWORD_BOOST : 0)
+  // Where an article is set only matters once it is a candidate; most articles are not.
+  const foreign = unpenalised >= MIDPOINT / 2 && isElsewhere(profile, a)
+  const evidence = unpenalised * (foreign ? FOREIGN_PENALTY : 1)
+  const raw = excludedBy !== undefined ? 0 : 1 / (1 + Math.exp(-SLOPE * (evidence - MIDPOINT)))
+  const score = Math.round(raw * 10_000) / 10_000
+  return {
+    score,
+    matched: excludedBy === undefined && score >= profile.threshold,
+    excludedBy,
+    parts: { lexical, phrases: phraseScore, entities: entityScore, keyword, elsewhere: foreign },
+  }
+}
+
+/** True when a decision is worth explaining: a match, or close enough to one that a newsroom may ask why not. */
+export function worthExplaining(profile: StoryProfile, score: number): boolean {
+  return score >= Math.min(EXPLAIN_FROM, profile.threshold)
+}
+
+/** A decision without an explanation: what an article far from the story gets. */
+export function unexplained(d: Decision): StoryMatch {
+  const explanation: MatchExplanation = { terms: [], entities: [], phrases: [] }
+  if (d.excludedBy !== undefined) explanation.excludedBy = d.excludedBy
+  return { score: d.score, matched: d.matched, explanation, parts: d.parts }
+}
+
+/**
+ * Scores an article (or its analysis, to share one analysis across stories) against a profile; see `decide` for the
+ * formula. Articles scoring below 0.25 (and the threshold) get an empty explanation. Pure: `background` supplies IDFs.
+ * To score one article against many stories, StoryMatcher is faster and decides the same.
  */
 export function scoreArticle(profile: StoryProfile, article: ArticleText | ArticleAnalysis, background: Background): StoryMatch {
   const a = 'terms' in article ? article : analyseArticle(article)
+  const compiled = compile(profile, background)
+  const explain = (d: Decision): boolean => worthExplaining(profile, d.score)
+  const matchedTerms = lexicalCoverage(profile, a, background) * compiled.termTotal
+  let matchedPhrases = 0
+  for (const p of compiled.phrases) if (a.phrases.has(p.key)) matchedPhrases += p.weight
+  let matchedEntities = 0
+  for (const e of compiled.entities) if (a.names.has(e.key) || (e.alias !== null && a.names.has(e.alias))) matchedEntities += e.weight
+  const d = decide(profile, a, background, matchedTerms, matchedPhrases, matchedEntities)
+  if (!explain(d)) return unexplained(d)
+
   const contributions: TermContribution[] = []
-  const lexical = lexicalCoverage(profile, a, background, contributions) / profile.reference
-  for (const c of contributions) c.weight /= profile.reference
-
-  let phraseMatched = 0
-  let phraseTop = 0
-  const phrases: string[] = []
-  for (const p of profile.phrases) {
-    const w = evidenceOf(p, SEED_FLOOR) * meanIdfSquared(p.key, background)
-    phraseTop = Math.max(phraseTop, w)
-    if (a.phrases.has(p.key)) {
-      phraseMatched += w
-      phrases.push(p.label)
-    }
-  }
-  const phraseScore = phraseTop > 0 ? Math.min(1, phraseMatched / phraseTop) : 0
-
-  const entityWeights: number[] = []
-  let entityMatched = 0
-  const entities: string[] = []
-  for (const e of profile.entities) {
-    const w = evidenceOf(e, SEED_FLOOR) * entityIdf(e.key, background)
-    entityWeights.push(w)
-    if (a.names.has(e.key) || (e.alias !== null && a.names.has(e.alias))) {
-      entityMatched += w
-      entities.push(e.label)
-    }
-  }
-  entityWeights.sort((x, y) => y - x)
-  const entityTop = entityWeights.slice(0, ENTITY_TOP).reduce((s, w) => s + w, 0)
-  const entityScore = entityTop > 0 ? Math.min(1, entityMatched / entityTop) : 0
-
-  const keyword = profile.keywords.some((k) => hasKey(a, k))
-  const excludedBy = profile.excludeKeywords.find((k) => hasKey(a, k))
-  const topical = lexical + PHRASE_WEIGHT * phraseScore
-  const foreign = isElsewhere(profile, a)
-  const evidence = (topical + Math.min(ENTITY_WEIGHT * entityScore, ENTITY_CAP * topical) + (keyword ? KEYWORD_BOOST : 0)) * (foreign ? FOREIGN_PENALTY : 1)
-  const score = excludedBy !== undefined ? 0 : 1 / (1 + Math.exp(-SLOPE * (evidence - MIDPOINT)))
-
+  lexicalCoverage(profile, a, background, contributions)
   contributions.sort((x, y) => y.weight - x.weight)
   const explanation: MatchExplanation = {
-    terms: contributions.slice(0, EXPLAIN_TERMS).map((c) => ({ term: c.label, weight: Math.round(c.weight * 1000) / 1000 })),
-    entities,
-    phrases,
+    terms: contributions.slice(0, EXPLAIN_TERMS).map((c) => ({ term: c.label, weight: Math.round((c.weight / profile.reference) * 1000) / 1000 })),
+    entities: compiled.entities.filter((e) => a.names.has(e.key) || (e.alias !== null && a.names.has(e.alias))).map((e) => e.label),
+    phrases: compiled.phrases.filter((p) => a.phrases.has(p.key)).map((p) => p.label),
   }
-  if (excludedBy !== undefined) explanation.excludedBy = excludedBy
-  return {
-    score: Math.round(score * 10_000) / 10_000,
-    matched: excludedBy === undefined && score >= profile.threshold,
-    explanation,
-    parts: { lexical, phrases: phraseScore, entities: entityScore, keyword, elsewhere: foreign },
-  }
+  if (d.excludedBy !== undefined) explanation.excludedBy = d.excludedBy
+  return { score: d.score, matched: d.matched, explanation, parts: d.parts }
 }

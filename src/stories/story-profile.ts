@@ -1,5 +1,5 @@
 // A story's profile: weighted terms, entities and phrases from its seed articles (JSON, stored in KV), and buildProfile.
-import { analyseArticle, type ArticleAnalysis, type ArticleText } from './analyse-article'
+import { analyseArticle, countriesOfArticle, type ArticleAnalysis, type ArticleText } from './analyse-article'
 import { isCommonWord, type Background } from './background-df'
 import { lexicalCoverage } from './lexical-score'
 
@@ -202,7 +202,7 @@ export function buildProfile(input: ProfileInput, background: Background): Story
     phrases,
     keywords,
     excludeKeywords: (input.excludeKeywords ?? []).map(keywordKey).filter((k) => k !== ''),
-    countries: [...new Set(analyses.flatMap((a) => [...a.countries.keys()]))],
+    countries: [...new Set(analyses.flatMap((a) => [...countriesOfArticle(a).keys()]))],
     reference: MIN_REFERENCE,
     updates: 0,
     updatedAt: null,

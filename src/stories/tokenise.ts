@@ -20,66 +20,112 @@ export interface Token {
   possessive: boolean
 }
 
-// Letters (Latin with accents), digits, and inner apostrophes, hyphens, dots and ampersands ("O'Neill", "group-based", "U.S.", "P&O").
-const WORD = /[\p{L}\p{N}]+(?:['’\-‐‑.&][\p{L}\p{N}]+)*/gu
-const SENTENCE_END = /[.!?]/
-const BREAK = /[^\s]/
-const HAS_LETTER = /\p{L}/u
-const UPPER_START = /^\p{Lu}/u
-const ACRONYM = /^[\p{Lu}][\p{Lu}\d&]{1,5}$/u
 // Compounds whose first part is a bound prefix are one word: "sub-postmasters" = "subpostmasters", "co-operate" = "cooperate".
 const BOUND_PREFIXES = new Set(['sub', 'co', 'non', 'pre', 're', 'anti', 'ex', 'mid', 'post', 'multi', 'inter', 'semi', 'un'])
 // …and so are phrasal compounds: "cover-up" = "coverup", "sell-off" = "selloff".
 const BOUND_SUFFIXES = new Set(['up', 'ups', 'out', 'outs', 'off', 'offs', 'in', 'ins', 'down', 'downs', 'over', 'overs', 'back', 'backs'])
 
-function clean(raw: string): string {
-  let w = raw.replace(/’/g, "'")
-  if (w.endsWith("'s") || w.endsWith("'S")) w = `${w.slice(0, -2)}'`
-  // Dotted abbreviations ("U.S.", "U.K.") become acronyms.
-  if (/^(?:\p{L}\.)+\p{L}?$/u.test(w)) w = w.replace(/\./g, '')
-  return w
-}
-
 function makeToken(raw: string, sentenceStart: boolean, breakBefore: boolean): Token {
-  const possessive = raw.endsWith("'")
-  const word = raw.replace(/'/g, '')
-  const numeric = !HAS_LETTER.test(word)
-  const acronym = !numeric && ACRONYM.test(word)
-  return {
-    word,
-    lower: word.toLowerCase(),
-    sentenceStart,
-    breakBefore,
-    capitalised: !acronym && UPPER_START.test(word),
-    acronym,
-    numeric,
-    possessive,
+  let word = raw
+  let possessive = false
+  if (word.includes("'") || word.includes('’')) {
+    word = word.replace(/’/g, "'")
+    if (word.endsWith("'s") || word.endsWith("'S")) {
+      word = word.slice(0, -2)
+      possessive = true
+    }
+    word = word.replace(/'/g, '')
   }
+  // Dotted abbreviations ("U.S.", "U.K.") become acronyms; other inner dots ("gov.uk") just go.
+  if (word.includes('.')) word = word.replace(/\./g, '')
+  const lower = word.toLowerCase()
+  let letters = 0
+  let upper = 0
+  for (let i = 0; i < word.length; i++) {
+    const c = word.charCodeAt(i)
+    if (c >= 97 && c <= 122) letters++
+    else if (c >= 65 && c <= 90) {
+      letters++
+      upper++
+    } else if (c >= 128) {
+      const ch = word.charAt(i)
+      if (ch !== lower.charAt(i)) {
+        letters++
+        upper++
+      } else if (ch !== ch.toUpperCase()) letters++
+    }
+  }
+  const numeric = letters === 0
+  const firstUpper = word.length > 0 && word.charAt(0) !== lower.charAt(0)
+  const acronym = !numeric && firstUpper && upper === letters && word.length >= 2 && word.length <= 6
+  return { word, lower, sentenceStart, breakBefore, capitalised: firstUpper && !acronym, acronym, numeric, possessive }
 }
 
-/** Tokenises `text`; the first token starts a sentence. Hyphenated compounds are split into their parts unless bound prefixes. */
+const NON_ASCII_WORD_CHAR = /[\p{L}\p{N}]/u
+
+// A hand-written scanner over code units: several times faster than a regex per token, and faster than one global regex.
+function isWordChar(c: number, text: string, i: number): boolean {
+  if (c < 128) return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57)
+  return NON_ASCII_WORD_CHAR.test(text.charAt(i))
+}
+
+// Joiners inside a word: apostrophes, hyphens (ASCII, U+2010, U+2011), dots ("U.S.") and ampersands ("P&O").
+function isJoiner(c: number): boolean {
+  return c === 39 || c === 0x2019 || c === 45 || c === 0x2010 || c === 0x2011 || c === 46 || c === 38
+}
+
+function isHyphen(c: number): boolean {
+  return c === 45 || c === 0x2010 || c === 0x2011
+}
+
+/** Tokenises `text`; the first token starts a sentence. Hyphenated compounds are split into their parts unless bound. */
 export function tokenise(text: string): Token[] {
   const tokens: Token[] = []
-  let previousEnd = 0
   let sentenceStart = true
-  WORD.lastIndex = 0
-  for (let m = WORD.exec(text); m !== null; m = WORD.exec(text)) {
-    const gap = text.slice(previousEnd, m.index)
-    previousEnd = m.index + m[0].length
-    if (SENTENCE_END.test(gap) || gap.includes('\n\n')) sentenceStart = true
-    const breakBefore = sentenceStart || BREAK.test(gap)
-    const raw = m[0]
-    const parts = /[-‐‑]/.test(raw) ? raw.split(/[-‐‑]/) : [raw]
-    const first = parts[0] ?? ''
-    if (parts.length === 2 && (BOUND_PREFIXES.has(first.toLowerCase()) || BOUND_SUFFIXES.has((parts[1] ?? '').toLowerCase()))) {
-      tokens.push(makeToken(clean(parts.join('')), sentenceStart, breakBefore))
+  let breakBefore = true
+  let newlines = 0
+  const n = text.length
+  let i = 0
+  while (i < n) {
+    const c = text.charCodeAt(i)
+    if (!isWordChar(c, text, i)) {
+      if (c === 46 || c === 33 || c === 63) sentenceStart = true
+      if (c === 10) {
+        if (++newlines >= 2) sentenceStart = true
+      } else if (c !== 32 && c !== 9 && c !== 13 && c !== 160) breakBefore = true
+      i++
+      continue
+    }
+    let end = i + 1
+    let hyphenated = false
+    while (end < n) {
+      const d = text.charCodeAt(end)
+      if (isWordChar(d, text, end)) {
+        end++
+      } else if (isJoiner(d) && end + 1 < n && isWordChar(text.charCodeAt(end + 1), text, end + 1)) {
+        if (isHyphen(d)) hyphenated = true
+        end += 2
+      } else break
+    }
+    const raw = text.slice(i, end)
+    const brk = breakBefore || sentenceStart
+    if (!hyphenated) {
+      tokens.push(makeToken(raw, sentenceStart, brk))
     } else {
-      parts.forEach((part, i) => {
-        const word = clean(part)
-        if (word !== '') tokens.push(makeToken(word, sentenceStart && i === 0, i === 0 ? breakBefore : false))
-      })
+      const parts = raw.split(/[-\u2010\u2011]/)
+      const first = (parts[0] ?? '').toLowerCase()
+      if (parts.length === 2 && (BOUND_PREFIXES.has(first) || BOUND_SUFFIXES.has((parts[1] ?? '').toLowerCase()))) {
+        tokens.push(makeToken(parts.join(''), sentenceStart, brk))
+      } else {
+        parts.forEach((part, k) => {
+          if (part !== '') tokens.push(makeToken(part, sentenceStart && k === 0, k === 0 ? brk : false))
+        })
+      }
     }
     sentenceStart = false
+    breakBefore = false
+    newlines = 0
+    i = end
   }
   return tokens
 }

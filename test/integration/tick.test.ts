@@ -152,7 +152,8 @@ describe('KV budget', () => {
       edited = true
       const { kv, counts } = countingKv(env.STORE)
       await tick(T0 + 5 * MIN, { STORE: kv })
-      expect(counts.reads).toBe(1 + feeds + 2) // registry, states, the edited article's record, its alert-id marker
+      // registry, states, the edited article's record, its alert-id marker, and the story registry (once per tick)
+      expect(counts.reads).toBe(1 + feeds + 3)
       expect(counts.lists).toBe(0)
     }
   })

@@ -8,6 +8,7 @@ import { isNearDuplicate, signature, similarity } from '../../src/stories/near-d
 import { scoreArticle } from '../../src/stories/score-article'
 import { stem } from '../../src/stories/stem'
 import { buildProfile } from '../../src/stories/story-profile'
+import { StoryMatcher } from '../../src/stories/story-matcher'
 import { tokenise } from '../../src/stories/tokenise'
 
 const FOLLOW_UPS: [string, ArticleText][] = [
@@ -142,14 +143,25 @@ describe('scoring', () => {
   })
 })
 
+describe('StoryMatcher', () => {
+  it('decides for many stories exactly as scoreArticle does for each', () => {
+    const horizon = buildProfile({ title: 'Post Office Horizon scandal', seeds: [{ title: '', text: 'Sub-postmasters wrongly convicted because of faulty Horizon accounting software have had their convictions quashed, and the Post Office faces calls to speed up compensation.' }] }, DEFAULT_BACKGROUND)
+    const matcher = new StoryMatcher([profile, horizon], DEFAULT_BACKGROUND)
+    for (const [, article] of [...FOLLOW_UPS, ...HARD_NEGATIVES]) {
+      const analysis = analyseArticle(article)
+      expect(matcher.scoreAll(analysis)).toEqual([scoreArticle(profile, analysis, DEFAULT_BACKGROUND), scoreArticle(horizon, analysis, DEFAULT_BACKGROUND)])
+    }
+  })
+})
+
 describe('near-duplicates', () => {
   const agency = 'The Home Secretary has announced a national statutory inquiry into grooming gangs, to be chaired by a former senior social worker, after an audit found that officials had avoided examining the ethnicity of offenders for years.'
   it('groups agency copy and a lightly re-worded version', () => {
     const reworded = `${agency.replace('has announced', 'announced on Monday').replace('for years', 'for many years')} Survivors welcomed the news.`
-    expect(signature(agency)).toMatch(/^[0-9a-f]{16}$/)
+    expect(signature(agency)).toMatch(/^[0-9a-f]{512}$/)
     expect(signature(agency)).toBe(signature(agency))
     expect(isNearDuplicate(signature(agency), signature(reworded))).toBe(true)
-    expect(similarity(signature(agency), signature(reworded))).toBeGreaterThan(0.8)
+    expect(similarity(signature(agency), signature(reworded))).toBeGreaterThan(0.5)
   })
   it('keeps different developments apart', () => {
     const other = 'Baroness Casey will chair an independent commission on adult social care, with a first report due next year on reforms to home care and support for unpaid carers.'

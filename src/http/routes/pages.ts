@@ -1,4 +1,4 @@
-// History pages (server-rendered hono/jsx, no script): recent changes, an article's timeline, any two versions, login.
+// History pages (server-rendered hono/jsx, no script): recent changes, an article's timeline, any two versions, stories, login.
 import { Hono, type Context, type MiddlewareHandler } from 'hono'
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie'
 import { HTTPException } from 'hono/http-exception'
@@ -11,18 +11,25 @@ import { readCursor, makeCursor } from '../pagination'
 import { TOKEN_COOKIE, isReader } from '../reader-auth'
 import { loadArticle, loadDiff, type VersionDiff } from '../version-diff'
 import { loadChanges } from './changes'
+import { currentStories, findStory, profileSummary } from '../story-lookup'
 import { ArticleStore } from '../../articles/article-store'
+import { FeedStore } from '../../feeds/feed-store'
+import { StoryStore } from '../../stories/story-store'
 import { wordDiff } from '../../revisions/word-diff'
 import { ArticlePage } from '../views/article-page'
 import { ChangesPage, type ChangeEntry } from '../views/changes-page'
 import { DiffPage } from '../views/diff-page'
 import { LoginPage, MessagePage } from '../views/login-page'
 import { pageCsp } from '../views/page-style'
+import { StoriesPage } from '../views/stories-page'
+import { StoryPage, groupByDevelopment } from '../views/story-page'
 import type { PageContext } from '../views/page-links'
 
 type PageEnv = AppEnv & { Variables: { page: PageContext } }
 
 const CHANGES_PER_PAGE = 30
+// Each follow-up is one KV read; a page of them is a few days of a busy story.
+const FOLLOW_UPS_PER_PAGE = 30
 // Each inline diff costs two KV reads and one bounded classification; older revisions link to their diff page.
 const INLINE_DIFFS = 10
 // The login cookie outlives the browser session so a newsroom desk stays logged in through the working week.
@@ -67,6 +74,20 @@ function returnPath(c: Context): string {
 /** A local absolute path (never `//host` or `/\host`, which browsers treat as another origin), else `/`. */
 function safeReturnPath(next: unknown): string {
   return typeof next === 'string' && next.length <= 2000 && /^\/(?![/\\])[\x21-\x7e]*$/.test(next) ? next : '/'
+}
+
+/** Outlet names by feed id: the feed's title, else its host (one read of the feed registry). */
+async function outletNames(kv: KVNamespace): Promise<Map<string, string>> {
+  const feeds = (await new FeedStore(kv).listFeeds()) ?? []
+  return new Map(feeds.map((f) => [f.id, f.title?.trim() || hostOrUrl(f.url)]))
+}
+
+function hostOrUrl(url: string): string {
+  try {
+    return new URL(url).host || url
+  } catch {
+    return url
+  }
 }
 
 function versionParam(name: string, value: string | undefined): number | undefined {
@@ -122,6 +143,36 @@ export const pageRoutes = new Hono<PageEnv>()
     const diff = await loadDiff(store, record, from, to)
     return renderPage(c, DiffPage({ ctx: c.get('page'), record, diff }))
   })
+  .get('/stories', pageHeaders, readerGate, async (c) => {
+    const stories = await currentStories(c.env, new StoryStore(c.env.STORE))
+    return renderPage(c, StoriesPage({ ctx: c.get('page'), stories }))
+  })
+  .get('/stories/:id', pageHeaders, readerGate, async (c) => {
+    const cursor = c.req.query('cursor') || null
+    const store = new StoryStore(c.env.STORE)
+    const { story } = await findStory(c.env, store, c.req.param('id'))
+    // The same listing as GET /api/stories/:id/matches, so a cursor from either works on both.
+    const route = `matches:${story.id}`
+    const kvCursor = await readCursor(cursor ?? undefined, route, c.env.API_TOKEN)
+    const [page, clusters, outlets] = await Promise.all([
+      store.listMatches(story.id, { limit: FOLLOW_UPS_PER_PAGE, kvCursor }),
+      store.getClusters(story.id),
+      outletNames(c.env.STORE),
+    ])
+    const nextCursor = await makeCursor(page.nextKvCursor, route, c.env.API_TOKEN)
+    return renderPage(
+      c,
+      StoryPage({
+        ctx: c.get('page'),
+        story,
+        profile: profileSummary(story),
+        developments: groupByDevelopment(page.matches, clusters),
+        outlets,
+        cursor,
+        nextCursor,
+      }),
+    )
+  })
   .get('/login', pageHeaders, (c) => renderPage(c, LoginPage({ next: safeReturnPath(c.req.query('next')), failed: false })))
   .post('/login', pageHeaders, async (c) => {
     const form = await c.req.parseBody()
@@ -146,6 +197,8 @@ export const pageRoutes = new Hono<PageEnv>()
   .all('/', pageHeaders, getOnly)
   .all('/articles/:id', pageHeaders, getOnly)
   .all('/articles/:id/diff', pageHeaders, getOnly)
+  .all('/stories', pageHeaders, getOnly)
+  .all('/stories/:id', pageHeaders, getOnly)
   .all('/login', pageHeaders, (c) => {
     c.header('allow', 'GET, HEAD, POST')
     return renderPage(c, MessagePage({ title: 'Method not allowed', message: `${c.req.method} is not allowed here.` }), 405)

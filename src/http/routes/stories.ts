@@ -11,14 +11,14 @@ import { DEFAULT_PAGE_SIZE, makeCursor, pageQuery, readCursor } from '../paginat
 import { StoryStore } from '../../stories/story-store'
 import { ArticleStore } from '../../articles/article-store'
 import { AlertStore } from '../../alerts/alert-store'
-import { defaultStoryRecord, newStoryRecord, profileFor, seedArticle } from '../../stories/story-registry'
+import { newStoryRecord, profileFor, seedArticle } from '../../stories/story-registry'
 import { analyseArticle } from '../../stories/analyse-article'
 import { adaptProfile } from '../../stories/adapt-profile'
 import { scoreArticle } from '../../stories/score-article'
 import { DEFAULT_BACKGROUND } from '../../stories/background-df'
 import { trackStories } from '../../pipeline/track-stories'
-import { readSettings } from '../../config/settings'
 import { ARTICLE_ID_PATTERN } from '../version-diff'
+import { currentStories, findStory, profileSummary } from '../story-lookup'
 
 /** JSON bodies here carry seed text: a long article is ~50 KB. */
 const MAX_BODY_BYTES = 256 * 1024
@@ -73,18 +73,7 @@ function toStoryDto(story: StoryRecord) {
 }
 
 function toStoryDetailDto(story: StoryRecord) {
-  const p = story.profile
-  const weight = (e: { seed: number; learned: number }) => Math.round((e.seed + e.learned) * 1000) / 1000
-  return {
-    ...toStoryDto(story),
-    profile: {
-      threshold: story.threshold ?? p.threshold,
-      terms: [...p.terms].sort((a, b) => weight(b) - weight(a)).slice(0, 25).map((t) => ({ term: t.label, weight: weight(t) })),
-      entities: [...p.entities].sort((a, b) => weight(b) - weight(a)).map((e) => ({ entity: e.label, weight: weight(e) })),
-      phrases: [...p.phrases].sort((a, b) => weight(b) - weight(a)).map((ph) => ({ phrase: ph.label, weight: weight(ph) })),
-      adaptiveUpdates: p.updates,
-    },
-  }
+  return { ...toStoryDto(story), profile: profileSummary(story) }
 }
 
 function toMatchDto(m: StoryMatchRecord) {
@@ -101,20 +90,6 @@ function toMatchDto(m: StoryMatchRecord) {
     via: m.via,
     relevant: m.relevant,
   }
-}
-
-/** The stories as stored, or on a fresh deployment the default story the first tick would create. */
-async function currentStories(env: Env, store: StoryStore): Promise<StoryRecord[]> {
-  const stories = await store.list()
-  if (stories) return stories
-  return readSettings(env).seedDefaultStory ? [await defaultStoryRecord(new Date().toISOString())] : []
-}
-
-async function findStory(env: Env, store: StoryStore, id: string): Promise<{ stories: StoryRecord[]; story: StoryRecord }> {
-  const stories = await currentStories(env, store)
-  const story = stories.find((s) => s.id === id)
-  if (!story) throw new ApiError(404, 'story_not_found', `no story with id ${id}`)
-  return { stories, story }
 }
 
 function articleText(record: ArticleRecord): { title: string; text: string } {

@@ -21,6 +21,8 @@ export const Layout: FC<{ title: string; ctx: PageContext | null; children?: Chi
         {ctx && (
           <nav>
             <a href={pageHref(ctx, '/')}>Recent changes</a>
+            {' · '}
+            <a href={pageHref(ctx, '/stories')}>Stories</a>
           </nav>
         )}
         {ctx?.cookieLogin && (

@@ -1,0 +1,132 @@
+// Benchmarks story matching in Node: articles scored per second against 20 stories on one core (npx tsx bench/stories.bench.ts).
+import { readFileSync } from 'node:fs'
+import { pathToFileURL } from 'node:url'
+import { analyseArticle } from '../src/stories/analyse-article'
+import { DEFAULT_BACKGROUND } from '../src/stories/background-df'
+import { buildProfile, type StoryProfile } from '../src/stories/story-profile'
+import { StoryMatcher } from '../src/stories/story-matcher'
+import type { CorpusItem } from '../src/stories/track-corpus'
+
+/** One benchmark run's result. */
+export interface StoryBenchResult {
+  mode: BenchMode
+  stories: number
+  articles: number
+  meanArticleWords: number
+  articlesPerSecond: number
+  /** CPU time (user + system) per article, analysis plus scoring against every story. */
+  cpuMicrosPerArticle: number
+  /** Of which analysing the article once (tokenise, stem, entities, phrases). */
+  analyseMicrosPerArticle: number
+  matches: number
+}
+
+const STORIES = 20
+
+function corpus(): { seeds: string[]; articles: CorpusItem[] } {
+  const root = new URL('../fixtures/stories/', import.meta.url)
+  const slugs = ['grooming-gangs-inquiry', 'post-office-horizon']
+  const seeds = slugs.map((s) => readFileSync(new URL(`${s}/seed.txt`, root), 'utf8'))
+  const articles = slugs.flatMap((s) => JSON.parse(readFileSync(new URL(`${s}/corpus.json`, root), 'utf8')) as CorpusItem[])
+  return { seeds, articles }
+}
+
+/** mulberry32: a small seeded PRNG, so every run benchmarks the same stories. */
+function prng(seed: number): () => number {
+  let s = seed >>> 0
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0
+    let t = s
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}
+
+const SYLLABLES = 'ka lo mi ne ru sa ti vo ze ba do fi gu ha je ko lu ma no pe ri so tu va'.split(' ')
+const FILLER = 'the council said on a new report about plans for local people after the meeting in the city this week'.split(' ')
+
+/** A seed about a made-up subject: 300 words, a third of them from the story's own 40 invented words. */
+function syntheticSeed(story: number): string {
+  const next = prng(1000 + story)
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(next() * xs.length)] as T
+  const own = Array.from({ length: 40 }, () => `${pick(SYLLABLES)}${pick(SYLLABLES)}${pick(SYLLABLES)}`)
+  const words = Array.from({ length: 300 }, () => (next() < 0.35 ? pick(own) : pick(FILLER)))
+  return words.join(' ').replace(/((?:\S+ ){14}\S+) /g, '$1. ')
+}
+
+/**
+ * Twenty profiles. 'distinct': the two fixture stories and 18 stories about invented subjects, the realistic case in
+ * which an article is near at most one or two stories. 'same-topic': twenty stories seeded from the fixture seeds and
+ * follow-ups, so every article is a candidate for several stories and gets explained for each (the worst case).
+ */
+function profiles(seeds: string[], articles: CorpusItem[], mode: BenchMode): StoryProfile[] {
+  const texts =
+    mode === 'distinct'
+      ? [...seeds, ...Array.from({ length: STORIES - seeds.length }, (_, i) => syntheticSeed(i))]
+      : [...seeds, ...articles.filter((a) => a.label).map((a) => `${a.title}\n\n${a.text}`)]
+  return Array.from({ length: STORIES }, (_, i) =>
+    buildProfile({ title: `Story ${i}`, seeds: [{ title: '', text: texts[mode === 'distinct' ? i : (i * 7) % texts.length] ?? '' }] }, DEFAULT_BACKGROUND),
+  )
+}
+
+/** Which twenty stories the articles are scored against. */
+export type BenchMode = 'distinct' | 'same-topic'
+
+function cpuMicros(): number {
+  const u = process.cpuUsage()
+  return u.user + u.system
+}
+
+/** Scores every fixture article against 20 stories, `rounds` times after a warm-up, and returns the rates. */
+export function runStoryBench(mode: BenchMode, rounds = 20): StoryBenchResult {
+  const { seeds, articles } = corpus()
+  const matcher = new StoryMatcher(profiles(seeds, articles, mode), DEFAULT_BACKGROUND)
+  let matches = 0
+  const pass = (): void => {
+    for (const article of articles) {
+      for (const m of matcher.scoreAll(analyseArticle(article))) if (m.matched) matches++
+    }
+  }
+  pass()
+  const startWall = performance.now()
+  const startCpu = cpuMicros()
+  for (let r = 0; r < rounds; r++) pass()
+  const cpu = cpuMicros() - startCpu
+  const wall = performance.now() - startWall
+  const analyseStart = cpuMicros()
+  for (let r = 0; r < rounds; r++) for (const article of articles) analyseArticle(article)
+  const analyseCpu = cpuMicros() - analyseStart
+  const n = articles.length * rounds
+  const words = articles.reduce((s, a) => s + `${a.title} ${a.text}`.split(/\s+/).length, 0) / articles.length
+  return {
+    mode,
+    stories: STORIES,
+    articles: n,
+    meanArticleWords: Math.round(words),
+    articlesPerSecond: Math.round(n / (wall / 1000)),
+    cpuMicrosPerArticle: Math.round((cpu / n) * 10) / 10,
+    analyseMicrosPerArticle: Math.round((analyseCpu / n) * 10) / 10,
+    matches: matches / (rounds + 1),
+  }
+}
+
+/** The results as a markdown table. */
+export function formatStoryBench(results: StoryBenchResult[]): string {
+  return [
+    '| Stories | Articles scored | Mean words/article | Articles/s (one core) | CPU µs/article | of which analysis µs | Matches per pass |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
+    ...results.map((r) => `| ${r.stories}, ${r.mode} | ${r.articles} | ${r.meanArticleWords} | ${r.articlesPerSecond} | ${r.cpuMicrosPerArticle} | ${r.analyseMicrosPerArticle} | ${r.matches} |`),
+    '',
+    'Each article is analysed once (tokenise, stem, entities, phrases) and scored against all 20 profiles by one',
+    'StoryMatcher (inverted index; candidates re-scored with scoreArticle for their explanation); the fixture',
+    'corpora (headline + opening paragraphs) are the articles. "distinct": 2 fixture stories + 18 invented subjects;',
+    '"same-topic": 20 stories seeded from the two fixture topics (worst case). Target: ≥ 20,000 articles/s.',
+  ].join('\n')
+}
+
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  console.log(`Story matching, Node ${process.version}\n`)
+  const rounds = Number(process.env.BENCH_RUNS ?? 20)
+  console.log(formatStoryBench([runStoryBench('distinct', rounds), runStoryBench('same-topic', rounds)]))
+}
