@@ -6,7 +6,7 @@ import { renderError, renderNotFound } from './errors'
 import { healthRoutes } from './routes/health'
 import { feedRoutes, opmlExportRoute } from './routes/feeds'
 import { articleRoutes } from './routes/articles'
-import { alertRoutes } from './routes/alerts'
+import { alertRoutes, alertsAtomRoute } from './routes/alerts'
 import { changeRoutes, changesAtomRoute } from './routes/changes'
 import { pageRoutes } from './routes/pages'
 import { storyRoutes } from './routes/stories'
@@ -25,6 +25,7 @@ export function createApp(): Hono<AppEnv> {
   app.route('/api/changes', changeRoutes)
   app.route('/api/stories', storyRoutes)
   app.route('/changes.atom', changesAtomRoute)
+  app.route('/alerts.atom', alertsAtomRoute)
   app.route('/', pageRoutes)
   app.onError(renderError)
   app.notFound(renderNotFound)

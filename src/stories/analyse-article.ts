@@ -45,6 +45,19 @@ function isTitleCase(tokens: readonly Token[]): boolean {
   return content >= 3 && capitalised / content >= TITLE_CASE_SHARE
 }
 
+// Lower-case word → its stem, or '' for a word that is never a term (a stopword, a single letter): one lookup per word.
+const TERM_CACHE_LIMIT = 50_000 // as the stemmer's cache: bounds memory in a long-lived isolate
+const termCache = new Map<string, string>()
+
+function termOf(lower: string): string {
+  const hit = termCache.get(lower)
+  if (hit !== undefined) return hit
+  const term = lower.length < 2 || STOPWORDS.has(lower) ? '' : stem(lower)
+  if (termCache.size >= TERM_CACHE_LIMIT) termCache.clear()
+  termCache.set(lower, term)
+  return term
+}
+
 class Analyser {
   readonly result: ArticleAnalysis
   private previous: string | null = null
@@ -58,13 +71,13 @@ class Analyser {
   }
 
   word(t: Token, weight: number): void {
-    const lower = t.lower
-    if (t.numeric || lower.length < 2 || STOPWORDS.has(lower)) {
+    const s = t.numeric ? '' : termOf(t.lower)
+    if (s === '') {
       this.breakPhrase()
       return
     }
     if (t.breakBefore) this.breakPhrase()
-    const s = stem(lower)
+    const lower = t.lower
     const r = this.result
     r.terms.set(s, (r.terms.get(s) ?? 0) + weight)
     r.length += weight

@@ -213,9 +213,19 @@ function buildPrior(): Map<string, number> {
 
 const PRIOR = buildPrior()
 
+// Entity extraction asks about the same capitalised words again and again.
+const COMMON_CACHE_LIMIT = 50_000 // bounds memory in a long-lived isolate, as the stemmer's cache does
+const commonCache = new Map<string, boolean>()
+
 /** True if `word` (lower case) is an everyday word the prior knows: such a word alone is not a name. */
 export function isCommonWord(word: string): boolean {
-  return STOPWORDS.has(word) || (PRIOR.get(stem(word)) ?? IDF_UNKNOWN) <= IDF_NEWSY
+  let common = commonCache.get(word)
+  if (common === undefined) {
+    common = STOPWORDS.has(word) || (PRIOR.get(stem(word)) ?? IDF_UNKNOWN) <= IDF_NEWSY
+    if (commonCache.size >= COMMON_CACHE_LIMIT) commonCache.clear()
+    commonCache.set(word, common)
+  }
+  return common
 }
 
 /**

@@ -144,15 +144,18 @@ export function unexplained(d: Decision): StoryMatch {
 export function scoreArticle(profile: StoryProfile, article: ArticleText | ArticleAnalysis, background: Background): StoryMatch {
   const a = 'terms' in article ? article : analyseArticle(article)
   const compiled = compile(profile, background)
-  const explain = (d: Decision): boolean => worthExplaining(profile, d.score)
   const matchedTerms = lexicalCoverage(profile, a, background) * compiled.termTotal
   let matchedPhrases = 0
   for (const p of compiled.phrases) if (a.phrases.has(p.key)) matchedPhrases += p.weight
   let matchedEntities = 0
   for (const e of compiled.entities) if (a.names.has(e.key) || (e.alias !== null && a.names.has(e.alias))) matchedEntities += e.weight
   const d = decide(profile, a, background, matchedTerms, matchedPhrases, matchedEntities)
-  if (!explain(d)) return unexplained(d)
+  return worthExplaining(profile, d.score) ? explained(profile, a, background, d) : unexplained(d)
+}
 
+/** A decision with its explanation: the profile terms, entities and phrases the article shares, strongest first. */
+export function explained(profile: StoryProfile, a: ArticleAnalysis, background: Background, d: Decision): StoryMatch {
+  const compiled = compile(profile, background)
   const contributions: TermContribution[] = []
   lexicalCoverage(profile, a, background, contributions)
   contributions.sort((x, y) => y.weight - x.weight)

@@ -2,7 +2,7 @@
 import { analyseArticle, type ArticleAnalysis, type ArticleText } from './analyse-article'
 import type { Background } from './background-df'
 import { compileTerms, saturationNorm } from './lexical-score'
-import { compile, decide, scoreArticle, unexplained, worthExplaining, type StoryMatch } from './score-article'
+import { compile, decide, explained, unexplained, worthExplaining, type StoryMatch } from './score-article'
 import type { StoryProfile } from './story-profile'
 
 interface Posting {
@@ -78,7 +78,7 @@ export class StoryMatcher {
     }
     return this.profiles.map((profile, i) => {
       const d = decide(profile, a, this.background, terms[i] ?? 0, phrases[i] ?? 0, entities[i] ?? 0)
-      return worthExplaining(profile, d.score) ? scoreArticle(profile, a, this.background) : unexplained(d)
+      return worthExplaining(profile, d.score) ? explained(profile, a, this.background, d) : unexplained(d)
     })
   }
 }
