@@ -45,6 +45,8 @@ export interface RefreshResult {
   removedPages: string[]
   /** New and revised (not minor) articles, to be scored against the stories. */
   candidates: ArticleRecord[]
+  /** Articles of the feed's first successful poll (its back catalogue): scored, but not alerted as news. */
+  quietCandidates: ArticleRecord[]
 }
 
 function needsRecoveryWrite(state: FeedState): boolean {
@@ -101,14 +103,14 @@ export async function refreshFeed(deps: RefreshDeps, feed: FeedConfig, stored: F
     } catch (writeErr) {
       console.error(`pipeline: could not record the failure of feed ${feed.id}`, writeErr)
     }
-    return { feedId: feed.id, outcome: 'error', newArticles: 0, revisedArticles: 0, alertsRaised: 0, error, stateWritten, trackedPages: [], removedPages: [], candidates: [] }
+    return { feedId: feed.id, outcome: 'error', newArticles: 0, revisedArticles: 0, alertsRaised: 0, error, stateWritten, trackedPages: [], removedPages: [], candidates: [], quietCandidates: [] }
   }
 }
 
 async function pollFeed(deps: RefreshDeps, feed: FeedConfig, stored: FeedState | null, nowMs: number): Promise<RefreshResult> {
   const nowIso = new Date(nowMs).toISOString()
   const state = stored ?? emptyFeedState(feed.id)
-  const base = { feedId: feed.id, newArticles: 0, revisedArticles: 0, alertsRaised: 0, trackedPages: [], removedPages: [], candidates: [] }
+  const base = { feedId: feed.id, newArticles: 0, revisedArticles: 0, alertsRaised: 0, trackedPages: [], removedPages: [], candidates: [], quietCandidates: [] }
 
   const fail = async (code: string, message: string, retryAfterSeconds: number | null): Promise<RefreshResult> => {
     await deps.feeds.putState(failedState(state, { code, message, at: nowIso }, retryAfterSeconds, nowMs))
@@ -223,11 +225,13 @@ async function pollFeed(deps: RefreshDeps, feed: FeedConfig, stored: FeedState |
   }
 
   const changed = newArticles + revisedArticles > 0
+  const firstPoll = state.lastSuccessAt === null
+  const split = (list: ArticleRecord[]) => (firstPoll ? { candidates: [], quietCandidates: list } : { candidates: list, quietCandidates: [] })
   // A new body with the same items (only <lastBuildDate> moved, say) is not worth a write: the cost of keeping the
   // old body hash is one more parse next tick, which is CPU, not a KV write against the daily quota.
   const extractionChanged = extraction.problems !== state.extractionProblems
   if (!changed && !extractionChanged && !needsRecoveryWrite(state) && sameItems(items, state.items) && parsed.feed.title === state.feedTitle) {
-    return { ...base, alertsRaised, trackedPages, removedPages, candidates, outcome: 'unchanged', stateWritten: false }
+    return { ...base, alertsRaised, trackedPages, removedPages, ...split(candidates), outcome: 'unchanged', stateWritten: false }
   }
   const next: FeedState = {
     ...state,
@@ -244,5 +248,5 @@ async function pollFeed(deps: RefreshDeps, feed: FeedConfig, stored: FeedState |
   }
   await deps.feeds.putState(next)
   const outcome: RefreshOutcome = changed ? 'updated' : 'unchanged'
-  return { ...base, outcome, newArticles, revisedArticles, alertsRaised, trackedPages, removedPages, candidates, stateWritten: true }
+  return { ...base, outcome, newArticles, revisedArticles, alertsRaised, trackedPages, removedPages, ...split(candidates), stateWritten: true }
 }

@@ -61,7 +61,7 @@ export async function runTick(deps: TickDeps, nowMs: number, cron: string | null
   await deps.trackedPages.update({ add: added, remove: removed }, nowMs)
 
   // Every new or revised article of the tick is scored against every story, once.
-  const stories = await followStories(deps, [...results.flatMap((r) => r.candidates), ...rechecks.candidates], nowMs)
+  const stories = await followStories(deps, [...results.flatMap((r) => r.candidates), ...rechecks.candidates], nowMs, results.flatMap((r) => r.quietCandidates))
 
   const count = (o: RefreshResult['outcome']): number => results.filter((r) => r.outcome === o).length
   const summary: TickSummary = {
@@ -77,7 +77,8 @@ export async function runTick(deps: TickDeps, nowMs: number, cron: string | null
     failed: count('error'),
     articlesNew: results.reduce((n, r) => n + r.newArticles, 0),
     articlesRevised: results.reduce((n, r) => n + r.revisedArticles, 0),
-    alertsRaised: results.reduce((n, r) => n + r.alertsRaised, 0),
+    // Every alert of the tick: revisions and removals from feeds and page re-checks, and story follow-ups.
+    alertsRaised: results.reduce((n, r) => n + r.alertsRaised, 0) + rechecks.summary.alertsRaised + stories.alertsRaised,
     stateWrites: results.filter((r) => r.stateWritten).length,
     pages: { ...rechecks.summary, tracked: tracked.length + added.length - removed.length },
     stories,

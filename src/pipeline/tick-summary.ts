@@ -22,7 +22,7 @@ export interface TickSummary {
   /** Scheduled article-page re-checks (feeds with fetchArticles). */
   pages: RecheckSummary & { tracked: number }
   /** Story tracking: articles × stories scored, follow-ups matched, alerts raised, matches grouped into a development. */
-  stories: StorySummary
+  stories: StorySummary & { error: string | null }
   /** KV operations of the tick before the heartbeat write itself (which adds one write). */
   kv: KvCounts
 }

@@ -2,7 +2,7 @@
 import type { ArticleRecord } from '../model/article'
 import type { Alert } from '../model/alert'
 import type { AlertStore } from '../alerts/alert-store'
-import type { StoryCluster, StoryMatchRecord, StoryRecord, StoryStore } from '../stories/story-store'
+import type { ClusterMember, StoryCluster, StoryMatchRecord, StoryRecord, StoryStore } from '../stories/story-store'
 import { analyseArticle } from '../stories/analyse-article'
 import { DEFAULT_BACKGROUND } from '../stories/background-df'
 import { StoryMatcher } from '../stories/story-matcher'
@@ -40,7 +40,7 @@ export async function trackStories(
   deps: StoryDeps,
   stories: StoryRecord[],
   articles: readonly ArticleRecord[],
-  options: { nowMs: number; raiseAlerts: boolean; via: StoryMatchRecord['via'] },
+  options: { nowMs: number; raiseAlerts: boolean; adapt: boolean; via: StoryMatchRecord['via'] },
 ): Promise<{ stories: StoryRecord[]; summary: StorySummary; changed: boolean }> {
   const summary: StorySummary = { scored: 0, matched: 0, alertsRaised: 0, grouped: 0 }
   if (stories.length === 0 || articles.length === 0) return { stories, summary, changed: false }
@@ -48,6 +48,9 @@ export async function trackStories(
   const updated = stories.map((s) => ({ ...s, counts: { ...s.counts } }))
   const clusters = new Map<string, StoryCluster[]>()
   const dirtyClusters = new Set<string>()
+  const newAlerts: { story: StoryRecord; cluster: StoryCluster; alert: Alert }[] = []
+  const grownClusters = new Set<StoryCluster>()
+  const matches: StoryMatchRecord[] = []
   let changed = false
   // One index over every story, built once: each article is analysed once and looked up once per distinct word.
   // Profiles adapted during this call take effect from the next call.
@@ -55,12 +58,15 @@ export async function trackStories(
     updated.map((s) => (s.threshold === null ? s.profile : { ...s.profile, threshold: s.threshold })),
     DEFAULT_BACKGROUND,
   )
+  // Oldest first, so a development's first reporter is the earliest report, whatever order the feeds came in.
+  const ordered = [...articles].sort((a, b) => reportedAt(a).localeCompare(reportedAt(b)))
 
-  for (const record of articles) {
+  for (const record of ordered) {
     const text = articleText(record)
     const analysis = analyseArticle(text)
     const decisions = matcher.scoreAll(analysis)
     let signature: string | null = null
+    let labelled: ReturnType<typeof analyseArticle> | null = null
     for (const [index, story] of updated.entries()) {
       summary.scored++
       const match = decisions[index]
@@ -71,28 +77,25 @@ export async function trackStories(
       const sig = (signature ??= textSignature(`${text.title}\n${text.text}`))
       const storyClusters = clusters.get(story.id) ?? (await deps.stories.getClusters(story.id))
       clusters.set(story.id, storyClusters)
-      const member = { articleId: record.id, feedId: record.current.feedId, title: record.current.title, url: record.url, firstSeenAt: record.firstSeenAt }
+      const member: ClusterMember = { articleId: record.id, feedId: record.current.feedId, title: record.current.title, url: record.url, firstSeenAt: reportedAt(record) }
       const near = storyClusters.find((c) => isNearDuplicate(c.signature, sig))
       let cluster: StoryCluster
       if (near) {
         cluster = near
         near.members.push(member)
         summary.grouped++
-        if (near.alertId && options.raiseAlerts) await deps.alerts.amend(near.alertId, (a) => withAlsoReportedBy(a, near))
+        if (near.alertId) grownClusters.add(near)
       } else {
         cluster = { clusterId: `dev_${(await sha256Hex(`${story.id}:${record.id}`)).slice(0, 16)}`, signature: sig, alertId: null, members: [member] }
         storyClusters.push(cluster)
         if (options.raiseAlerts) {
           const alert = await buildFollowUpAlert({ story, record, score: match.score, explanation: match.explanation, clusterId: cluster.clusterId, at: nowIso })
-          if (await deps.alerts.raise(alert)) {
-            summary.alertsRaised++
-            story.counts.alerts++
-          }
           cluster.alertId = alert.id
+          newAlerts.push({ story, cluster, alert })
         }
       }
       dirtyClusters.add(story.id)
-      await deps.stories.putMatch({
+      matches.push({
         storyId: story.id,
         articleId: record.id,
         title: record.current.title,
@@ -101,25 +104,55 @@ export async function trackStories(
         publishedAt: record.publishedAt,
         firstSeenAt: record.firstSeenAt,
         score: match.score,
-        matchedAt: nowIso,
+        matchedAt: options.via === 'backfill' ? reportedAt(record) : nowIso,
         explanation: { terms: match.explanation.terms.map((t) => t.term), entities: match.explanation.entities, phrases: match.explanation.phrases },
         clusterId: cluster.clusterId,
         via: options.via,
         relevant: null,
       })
       story.counts.matches++
-      // Adaptive tracking: a confirmed match teaches the profile the story's new vocabulary (bounded, decaying).
-      story.profile = adaptProfile(story.profile, analysis, { now: options.nowMs, relevant: true, source: 'match' })
       changed = true
+      if (options.adapt) {
+        // Adaptive tracking: a confirmed match teaches the profile the story's new vocabulary (bounded, decaying).
+        labelled ??= analyseArticle(text, true)
+        story.profile = adaptProfile(story.profile, labelled, { now: options.nowMs, relevant: true, source: 'match' })
+      }
     }
   }
+
+  // Writes, in the order that keeps a crash harmless: alerts (each key once: a development's alert is raised with every
+  // outlet of this run already listed), then the clusters that remember them, then the matches.
+  for (const { story, cluster, alert } of newAlerts) {
+    if (await deps.alerts.raise(withAlsoReportedBy(alert, cluster))) {
+      summary.alertsRaised++
+      story.counts.alerts++
+    }
+    grownClusters.delete(cluster)
+  }
+  for (const cluster of grownClusters) {
+    if (cluster.alertId) await deps.alerts.amend(cluster.alertId, (a) => withAlsoReportedBy(a, cluster))
+  }
   for (const storyId of dirtyClusters) await deps.stories.putClusters(storyId, clusters.get(storyId) ?? [])
+  for (const match of matches) await deps.stories.putMatch(match)
   return { stories: updated, summary, changed }
 }
 
-/** The alert of a development, listing every other outlet that reported it. */
+/** When an article was reported: its publication time, else when we first saw it. */
+function reportedAt(record: ArticleRecord): string {
+  return record.publishedAt ?? record.firstSeenAt
+}
+
+/** The alert of a development, listing every other outlet that reported it: once each, never the first reporter's. */
 function withAlsoReportedBy(alert: Alert, cluster: StoryCluster): Alert {
-  return { ...alert, alsoReportedBy: cluster.members.slice(1).map((m) => ({ ...m })) }
+  const first = cluster.members[0]
+  const seen = new Set(first ? [first.feedId] : [])
+  const others: ClusterMember[] = []
+  for (const m of cluster.members.slice(1)) {
+    if (seen.has(m.feedId)) continue
+    seen.add(m.feedId)
+    others.push({ ...m })
+  }
+  return { ...alert, alsoReportedBy: others }
 }
 
 /**
@@ -130,16 +163,45 @@ export async function followStories(
   deps: StoryDeps & { settings: { seedDefaultStory: boolean } },
   articles: readonly ArticleRecord[],
   nowMs: number,
-): Promise<StorySummary> {
-  const empty: StorySummary = { scored: 0, matched: 0, alertsRaised: 0, grouped: 0 }
-  if (articles.length === 0) return empty
-  let stories = await deps.stories.list()
-  let created = false
-  if (stories === null) {
-    stories = deps.settings.seedDefaultStory ? [await defaultStoryRecord(new Date(nowMs).toISOString())] : []
-    created = stories.length > 0
+  quiet: readonly ArticleRecord[] = [],
+): Promise<StorySummary & { error: string | null }> {
+  const empty = { scored: 0, matched: 0, alertsRaised: 0, grouped: 0, error: null }
+  if (articles.length === 0 && quiet.length === 0) return empty
+  try {
+    let stories = await deps.stories.list()
+    let created = false
+    if (stories === null) {
+      stories = deps.settings.seedDefaultStory ? [await defaultStoryRecord(new Date(nowMs).toISOString())] : []
+      created = stories.length > 0
+    }
+    // A feed's first poll brings its back catalogue: recorded as matches, not alerted as news.
+    const backlog = await trackStories(deps, stories, quiet, { nowMs, raiseAlerts: false, adapt: false, via: 'backfill' })
+    const result = await trackStories(deps, backlog.stories, articles, { nowMs, raiseAlerts: true, adapt: true, via: 'tick' })
+    if (result.changed || backlog.changed || created) await deps.stories.save(await mergeIntoLatest(deps.stories, result.stories))
+    return {
+      scored: backlog.summary.scored + result.summary.scored,
+      matched: backlog.summary.matched + result.summary.matched,
+      alertsRaised: result.summary.alertsRaised,
+      grouped: backlog.summary.grouped + result.summary.grouped,
+      error: null,
+    }
+  } catch (err) {
+    // Story tracking must not take the tick down with it; the failure shows in the tick summary.
+    console.error('pipeline: story tracking failed', err)
+    return { ...empty, error: 'pipeline: story tracking failed (see logs)' }
   }
-  const result = await trackStories(deps, stories, articles, { nowMs, raiseAlerts: true, via: 'tick' })
-  if (result.changed || created) await deps.stories.save(result.stories)
-  return result.summary
+}
+
+/**
+ * KV has no compare-and-set: the API may have created, changed or deleted stories while this tick scored. Re-read the
+ * registry just before saving and keep its list and settings, taking from this tick only what it learned.
+ */
+async function mergeIntoLatest(store: StoryStore, ours: StoryRecord[]): Promise<StoryRecord[]> {
+  const latest = await store.list()
+  if (latest === null) return ours
+  const byId = new Map(ours.map((s) => [s.id, s]))
+  return latest.map((s) => {
+    const mine = byId.get(s.id)
+    return mine && s.updatedAt === mine.updatedAt ? { ...s, profile: mine.profile, counts: mine.counts } : s
+  })
 }

@@ -1,7 +1,8 @@
 // Story tracking end to end: the default story, follow-up alerts with explanations, developments, backfill, feedback.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { reset } from 'cloudflare:test'
-import { addFeed, api, json, tick } from '../support/worker'
+import { addFeed, api, env, json, tick } from '../support/worker'
+import { countingKv } from '../../src/storage/counting-kv'
 import { FakeNetwork, feedResponder } from '../support/fake-network'
 
 const MIN = 60_000
@@ -142,6 +143,52 @@ describe('the default story', () => {
     itemsA = [FOLLOW_UP]
     await tick(T0 + 5 * MIN, WITH_STORY)
     expect(await followUps()).toHaveLength(1)
+  })
+})
+
+describe('alerting rules', () => {
+  it('does not alert on the back catalogue of a feed\'s first poll, but records it as matches', async () => {
+    itemsA = [FOLLOW_UP, HARD_NEGATIVE]
+    await addFeed('https://news-a.example.com/rss.xml')
+    await tick(T0, WITH_STORY)
+    expect(await followUps()).toEqual([])
+    const matches = await json<{ items: { via: string }[] }>(await api('/api/stories/grooming-gangs-inquiry/matches'))
+    expect(matches.items).toEqual([expect.objectContaining({ via: 'backfill' })])
+  })
+
+  it('groups two outlets\' copies arriving in the same tick into one alert, first report first', async () => {
+    const a = await addFeed('https://news-a.example.com/rss.xml')
+    const b = await addFeed('https://news-b.example.org/rss.xml')
+    await tick(T0, WITH_STORY)
+    itemsA = [FOLLOW_UP]
+    itemsB = [AGENCY_COPY]
+    await tick(T0 + 5 * MIN, WITH_STORY)
+    const alerts = await followUps()
+    expect(alerts).toHaveLength(1)
+    const outlets = new Set([alerts[0]?.alsoReportedBy[0]?.feedId])
+    expect(outlets.has(a) || outlets.has(b)).toBe(true)
+    expect(alerts[0]?.alsoReportedBy).toHaveLength(1)
+  })
+
+  it('never alerts twice for one article and story, even after the article is revised', async () => {
+    await addFeed('https://news-a.example.com/rss.xml')
+    await tick(T0, WITH_STORY)
+    itemsA = [FOLLOW_UP]
+    await tick(T0 + 5 * MIN, WITH_STORY)
+    itemsA = [{ ...FOLLOW_UP, title: `${FOLLOW_UP.title}: survivors react` }]
+    await tick(T0 + 10 * MIN, WITH_STORY)
+    expect((await json<{ items: unknown[] }>(await api('/api/alerts?type=revision'))).items).toHaveLength(1)
+    expect(await followUps()).toHaveLength(1)
+  })
+
+  it('reads no story key and writes only the heartbeat on a tick with nothing new', async () => {
+    itemsA = [FOLLOW_UP, HARD_NEGATIVE]
+    await addFeed('https://news-a.example.com/rss.xml')
+    await tick(T0, WITH_STORY)
+    const { kv, counts } = countingKv(env.STORE)
+    await tick(T0 + 5 * MIN, { ...WITH_STORY, STORE: kv })
+    expect(counts.writes).toBe(1)
+    expect(counts.reads).toBe(2) // the feed registry and the feed's state
   })
 })
 

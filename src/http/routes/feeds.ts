@@ -166,7 +166,7 @@ export const feedRoutes = new Hono<AppEnv>()
     const state = await deps.feeds.getState(feed.id)
     const result = await refreshFeed(deps, feed, state, Date.now())
     await deps.trackedPages.update({ add: result.trackedPages, remove: result.removedPages }, Date.now())
-    await followStories(deps, result.candidates, Date.now())
+    await followStories(deps, result.candidates, Date.now(), result.quietCandidates)
     return c.json({
       feedId: result.feedId,
       outcome: result.outcome,

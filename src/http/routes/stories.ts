@@ -24,7 +24,8 @@ import { currentStories, findStory, profileSummary } from '../story-lookup'
 const MAX_BODY_BYTES = 256 * 1024
 /** Articles scored when a story is created: the last 7 days of coverage, at most this many. */
 const BACKFILL_DAYS = 7
-const MAX_BACKFILL_ARTICLES = 500
+// A request may make 1,000 KV operations: 200 reads plus a few writes per match stays well inside.
+const MAX_BACKFILL_ARTICLES = 200
 /** Stories one deployment tracks: every tick scores each new article against each story. */
 const MAX_STORIES = 50
 
@@ -147,6 +148,8 @@ export const storyRoutes = new Hono<AppEnv>()
     const backfill = await trackStories({ stories: store, alerts: new AlertStore(c.env.STORE) }, [story], await recentArticles(articles, now), {
       nowMs: now,
       raiseAlerts: false,
+      // Old coverage is not reviewed news: it does not teach the new profile anything.
+      adapt: false,
       via: 'backfill',
     })
     const saved = backfill.stories[0] ?? story
@@ -219,6 +222,8 @@ export const storyRoutes = new Hono<AppEnv>()
       updatedAt: new Date(now).toISOString(),
     }
     const existing = await store.getMatch(story.id, record.id)
+    // The same verdict twice is one verdict: the profile does not learn it again.
+    if (existing?.relevant === body.relevant) return c.json({ storyId: story.id, articleId: record.id, relevant: body.relevant, matched: true })
     if (existing) {
       await store.putMatch({ ...existing, relevant: body.relevant })
     } else if (body.relevant) {
