@@ -20,7 +20,7 @@ export interface StoryMatch {
   matched: boolean
   explanation: MatchExplanation
   /** The parts the score is made of, for tuning and tests. */
-  parts: { lexical: number; phrases: number; entities: number; keyword: boolean; elsewhere: boolean }
+  parts: { lexical: number; phrases: number; entities: number; subject: number; keyword: boolean; elsewhere: boolean }
 }
 
 // Weights of the evidence, in units of "a typical seed passage's lexical coverage" (lexical = 1).
@@ -28,6 +28,10 @@ const PHRASE_WEIGHT = 0.3
 const ENTITY_WEIGHT = 0.3
 // Entities can add at most this share of the topical evidence: the same people in another story are not the story.
 const ENTITY_CAP = 0.5
+// A subject entity (named in the story's title) weighs as a phrase does: evidence of the story itself.
+const SUBJECT_WEIGHT = 0.3
+// Rarer than the prior's "newsy" band (IDF 4.6): an everyday name such as "Post Office" is not distinctive.
+const SUBJECT_MIN_IDF = 4.6
 const KEYWORD_BOOST = 0.3
 // An article about other countries only (named in its headline or twice) keeps this share of its evidence.
 const FOREIGN_PENALTY = 0.35
@@ -53,13 +57,24 @@ function isElsewhere(profile: StoryProfile, a: ArticleAnalysis): boolean {
   return foreign
 }
 
+/**
+ * True when an entity is the story's subject rather than a person or body it happens to mention: the story's own
+ * title names it (every word of it) and it is distinctive (rarer than everyday news words), as "Horizon" is in
+ * "Post Office Horizon scandal". Incidental names only add capped evidence; the subject is evidence of the story.
+ */
+function isSubject(key: string, idf: number, titleWords: ReadonlySet<string>): boolean {
+  return idf > SUBJECT_MIN_IDF && key.split(' ').every((w) => titleWords.has(w))
+}
+
 /** A profile's weights under one background, computed once. */
 export interface CompiledProfile {
   termTotal: number
   phrases: { key: string; label: string; weight: number }[]
   phraseTop: number
-  entities: { key: string; alias: string | null; label: string; weight: number }[]
+  entities: { key: string; alias: string | null; label: string; weight: number; subject: boolean }[]
   entityTop: number
+  /** Total weight of the subject entities (see isSubject). */
+  subjectTotal: number
 }
 
 // Profiles are values (adaptProfile returns a new one), so weights computed once per profile and background stay valid.
@@ -72,7 +87,11 @@ export function compile(profile: StoryProfile, background: Background): Compiled
   const hit = byProfile.get(profile)
   if (hit !== undefined) return hit
   const phrases = profile.phrases.map((p) => ({ key: p.key, label: p.label, weight: evidenceOf(p, SEED_FLOOR) * meanIdfSquared(p.key, background) }))
-  const entities = profile.entities.map((e) => ({ key: e.key, alias: e.alias, label: e.label, weight: evidenceOf(e, SEED_FLOOR) * entityIdf(e.key, background) }))
+  const titleWords = new Set(profile.title.toLowerCase().split(/[^\p{L}\p{N}]+/u))
+  const entities = profile.entities.map((e) => {
+    const idf = entityIdf(e.key, background)
+    return { key: e.key, alias: e.alias, label: e.label, weight: evidenceOf(e, SEED_FLOOR) * idf, subject: isSubject(e.key, idf, titleWords) }
+  })
   const top = entities.map((e) => e.weight).sort((x, y) => y - x).slice(0, ENTITY_TOP)
   const compiled: CompiledProfile = {
     termTotal: compileTerms(profile, background).total,
@@ -80,6 +99,7 @@ export function compile(profile: StoryProfile, background: Background): Compiled
     phraseTop: Math.max(0, ...phrases.map((p) => p.weight)),
     entities,
     entityTop: top.reduce((s, w) => s + w, 0),
+    subjectTotal: entities.reduce((s, e) => s + (e.subject ? e.weight : 0), 0),
   }
   byProfile.set(profile, compiled)
   return compiled
@@ -99,17 +119,19 @@ export interface Decision {
 
 /**
  * Turns an article's matched weights for one profile into the decision: the logistic of
- * lexical + 0.3·phrases + min(0.3·entities, 0.5·topical) (+0.3 on a keyword hit), × 0.35 when the article is about
+ * topical + min(0.3·entities, 0.5·topical) (+0.3 on a keyword hit), topical = lexical + 0.3·phrases + 0.3·subject
+ * (the share of the story's subject entities named), × 0.35 when the article is about
  * other countries only; an exclude keyword vetoes. Shared by scoreArticle and StoryMatcher so both decide alike.
  */
-export function decide(profile: StoryProfile, a: ArticleAnalysis, background: Background, matchedTerms: number, matchedPhrases: number, matchedEntities: number): Decision {
+export function decide(profile: StoryProfile, a: ArticleAnalysis, background: Background, matchedTerms: number, matchedPhrases: number, matchedEntities: number, matchedSubject: number): Decision {
   const compiled = compile(profile, background)
   const lexical = compiled.termTotal > 0 ? matchedTerms / compiled.termTotal / profile.reference : 0
   const phraseScore = compiled.phraseTop > 0 ? Math.min(1, matchedPhrases / compiled.phraseTop) : 0
   const entityScore = compiled.entityTop > 0 ? Math.min(1, matchedEntities / compiled.entityTop) : 0
   const keyword = profile.keywords.length > 0 && profile.keywords.some((k) => hasKey(a, k))
   const excludedBy = profile.excludeKeywords.length > 0 ? profile.excludeKeywords.find((k) => hasKey(a, k)) : undefined
-  const topical = lexical + PHRASE_WEIGHT * phraseScore
+  const subjectScore = compiled.subjectTotal > 0 ? Math.min(1, matchedSubject / compiled.subjectTotal) : 0
+  const topical = lexical + PHRASE_WEIGHT * phraseScore + SUBJECT_WEIGHT * subjectScore
   const unpenalised = topical + Math.min(ENTITY_WEIGHT * entityScore, ENTITY_CAP * topical) + (keyword ? KEYWORD_BOOST : 0)
   // Where an article is set only matters once it is a candidate; most articles are not.
   const foreign = unpenalised >= MIDPOINT / 2 && isElsewhere(profile, a)
@@ -120,7 +142,7 @@ export function decide(profile: StoryProfile, a: ArticleAnalysis, background: Ba
     score,
     matched: excludedBy === undefined && score >= profile.threshold,
     excludedBy,
-    parts: { lexical, phrases: phraseScore, entities: entityScore, keyword, elsewhere: foreign },
+    parts: { lexical, phrases: phraseScore, entities: entityScore, subject: subjectScore, keyword, elsewhere: foreign },
   }
 }
 
@@ -148,8 +170,13 @@ export function scoreArticle(profile: StoryProfile, article: ArticleText | Artic
   let matchedPhrases = 0
   for (const p of compiled.phrases) if (a.phrases.has(p.key)) matchedPhrases += p.weight
   let matchedEntities = 0
-  for (const e of compiled.entities) if (a.names.has(e.key) || (e.alias !== null && a.names.has(e.alias))) matchedEntities += e.weight
-  const d = decide(profile, a, background, matchedTerms, matchedPhrases, matchedEntities)
+  let matchedSubject = 0
+  for (const e of compiled.entities) {
+    if (!a.names.has(e.key) && (e.alias === null || !a.names.has(e.alias))) continue
+    matchedEntities += e.weight
+    if (e.subject) matchedSubject += e.weight
+  }
+  const d = decide(profile, a, background, matchedTerms, matchedPhrases, matchedEntities, matchedSubject)
   return worthExplaining(profile, d.score) ? explained(profile, a, background, d) : unexplained(d)
 }
 

@@ -2,7 +2,7 @@
 import { analyseArticle, type ArticleAnalysis, type ArticleText } from './analyse-article'
 import type { Background } from './background-df'
 import { compileTerms, saturationNorm } from './lexical-score'
-import { compile, decide, explained, unexplained, worthExplaining, type StoryMatch } from './score-article'
+import { compile, decide, scoreArticle, unexplained, worthExplaining, type StoryMatch } from './score-article'
 import type { StoryProfile } from './story-profile'
 
 interface Posting {
@@ -10,6 +10,8 @@ interface Posting {
   weight: number
   /** Index of the feature among all stories', so a name matched by key and alias counts once. */
   feature: number
+  /** An entity that is the story's subject (see compile). */
+  subject: boolean
 }
 
 function post(index: Map<string, Posting[]>, key: string, posting: Posting): void {
@@ -36,11 +38,11 @@ export class StoryMatcher {
     let feature = 0
     profiles.forEach((profile, story) => {
       const { terms, weights } = compileTerms(profile, background)
-      terms.forEach((t, i) => post(this.terms, t.term, { story, weight: weights[i] ?? 0, feature: feature++ }))
+      terms.forEach((t, i) => post(this.terms, t.term, { story, weight: weights[i] ?? 0, feature: feature++, subject: false }))
       const compiled = compile(profile, background)
-      for (const p of compiled.phrases) post(this.phrases, p.key, { story, weight: p.weight, feature: feature++ })
+      for (const p of compiled.phrases) post(this.phrases, p.key, { story, weight: p.weight, feature: feature++, subject: false })
       for (const e of compiled.entities) {
-        const posting = { story, weight: e.weight, feature: feature++ }
+        const posting = { story, weight: e.weight, feature: feature++, subject: e.subject }
         post(this.names, e.key, posting)
         if (e.alias !== null && e.alias !== e.key) post(this.names, e.alias, posting)
       }
@@ -55,6 +57,7 @@ export class StoryMatcher {
     const terms = new Float64Array(n)
     const phrases = new Float64Array(n)
     const entities = new Float64Array(n)
+    const subjects = new Float64Array(n)
     const norm = saturationNorm(a)
     for (const [term, tf] of a.terms) {
       const postings = this.terms.get(term)
@@ -74,11 +77,13 @@ export class StoryMatcher {
         if (this.seen[p.feature] === stamp) continue
         this.seen[p.feature] = stamp
         entities[p.story] = (entities[p.story] ?? 0) + p.weight
+        if (p.subject) subjects[p.story] = (subjects[p.story] ?? 0) + p.weight
       }
     }
     return this.profiles.map((profile, i) => {
-      const d = decide(profile, a, this.background, terms[i] ?? 0, phrases[i] ?? 0, entities[i] ?? 0)
-      return worthExplaining(profile, d.score) ? explained(profile, a, this.background, d) : unexplained(d)
+      const d = decide(profile, a, this.background, terms[i] ?? 0, phrases[i] ?? 0, entities[i] ?? 0, subjects[i] ?? 0)
+      // Candidates are re-scored term by term, so their scores and explanations are scoreArticle's to the last bit.
+      return worthExplaining(profile, d.score) ? scoreArticle(profile, a, this.background) : unexplained(d)
     })
   }
 }

@@ -70,6 +70,8 @@ export const MAX_TERMS = 60
 export const MAX_ENTITIES = 20
 /** Phrases kept. */
 export const MAX_PHRASES = 12
+// Uses (weighted as in analyseArticle) that make adjacent words a phrase of the story rather than a coincidence.
+const MIN_PHRASE_USES = 2
 // Seed passages of about this many words stand in for a follow-up's headline and opening paragraphs.
 const REFERENCE_PASSAGE_WORDS = 80
 // Floor on `reference`, so a profile of rare words is not read on a vanishing scale.
@@ -184,13 +186,23 @@ export function buildProfile(input: ProfileInput, background: Background): Story
     .slice(0, MAX_ENTITIES)
 
   const phraseEvidence = meanDampened(analyses, (a) => a.phrases)
-  for (const k of keywords) if (k.includes(' ')) phraseEvidence.set(k, Math.max(1, ...phraseEvidence.values()))
+  // Weighted uses across the seeds (a headline use counts TITLE_WEIGHT, so the story's title phrases are repeated).
+  const phraseUses = new Map<string, number>()
+  for (const a of analyses) for (const [key, count] of a.phrases) phraseUses.set(key, (phraseUses.get(key) ?? 0) + count)
+  for (const k of keywords) {
+    if (!k.includes(' ')) continue
+    phraseEvidence.set(k, Math.max(1, ...phraseEvidence.values()))
+    phraseUses.set(k, Infinity)
+  }
+  // Two words the seeds put side by side once may be a coincidence ("shadow safeguarding"); a pair they repeat is a
+  // unit of the story ("national inquiry"). Repeated phrases are kept first, the most specific of the rest fill up.
+  const repeated = (key: string): number => ((phraseUses.get(key) ?? 0) >= MIN_PHRASE_USES ? 1 : 0)
   const phraseWeight = (key: string, seed: number): number => seed * meanIdfSquared(key, background)
   const phrases: ProfilePhrase[] = [...phraseEvidence]
     // A phrase may join a common word to a topical one ("national inquiry"): the pair is what is specific.
     .filter(([key]) => key.split(' ').some((term) => kept.has(term)))
     .map(([key, seed]) => ({ key, label: key.split(' ').map((t) => labels.get(t) ?? t).join(' '), seed, learned: 0 }))
-    .sort((a, b) => phraseWeight(b.key, b.seed) - phraseWeight(a.key, a.seed))
+    .sort((a, b) => repeated(b.key) - repeated(a.key) || phraseWeight(b.key, b.seed) - phraseWeight(a.key, a.seed))
     .slice(0, MAX_PHRASES)
 
   const profile: StoryProfile = {
@@ -218,3 +230,4 @@ export function meanIdfSquared(key: string, background: Background): number {
   for (const t of terms) sum += background.idf(t) ** 2
   return sum / terms.length
 }
+

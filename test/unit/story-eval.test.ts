@@ -10,8 +10,8 @@ import { evaluate } from '../../src/stories/evaluate'
 import { replayStory, type CorpusItem } from '../../src/stories/track-corpus'
 
 // Floors, not the measured values (bench/RESULTS.md has those): they catch regressions, not noise.
-const MIN_F1 = 0.85
-const MAX_CDET = 0.3
+const MIN_F1 = 0.94
+const MAX_CDET = 0.24
 
 const STORIES = [
   ['grooming-gangs-inquiry', groomingStory, groomingSeed, groomingCorpus],
