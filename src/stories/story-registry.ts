@@ -55,11 +55,15 @@ export async function newStoryRecord(input: StoryInput, options: { now: string; 
   }
 }
 
-/** Splits a seed text into the headline (first line) and body, as an article would come. */
+/**
+ * A seed text as an article: a short first line that does not end a sentence is its headline (weighted as one);
+ * otherwise the whole text is body, which is how `npm run eval:stories` builds the profiles it measures.
+ */
 export function seedArticle(text: string): ArticleText {
   const trimmed = text.trim()
   const [first = '', ...rest] = trimmed.split(/\n+/)
-  return first.length <= 200 && rest.length > 0 ? { title: first, text: rest.join('\n\n') } : { title: '', text: trimmed }
+  const looksLikeHeadline = first.length <= 150 && !/[.!?"\u201d]$/.test(first.trim()) && rest.length > 0
+  return looksLikeHeadline ? { title: first.trim(), text: rest.join('\n\n') } : { title: '', text: trimmed }
 }
 
 /** The story a fresh deployment tracks out of the box. */

@@ -47,3 +47,13 @@ describe.each(STORIES)('tracking %s', (_, storyJson, seed, corpusJson) => {
     expect(metrics.cDet).toBeLessThanOrEqual(MAX_CDET)
   })
 })
+
+describe('the default story shipped with the Worker', () => {
+  it('carries the fixture seed verbatim and builds its profile the way the evaluation does', async () => {
+    const { DEFAULT_STORY_SEED } = await import('../../src/stories/default-story')
+    const { seedArticle } = await import('../../src/stories/story-registry')
+    const fixture = (await import('../../fixtures/stories/grooming-gangs-inquiry/seed.txt?raw')).default
+    expect(DEFAULT_STORY_SEED).toBe(fixture)
+    expect(seedArticle(DEFAULT_STORY_SEED)).toEqual({ title: '', text: DEFAULT_STORY_SEED.trim() })
+  })
+})
