@@ -14,6 +14,10 @@ export default defineConfig({
           SEED_DEFAULT_STORY: 'false',
           PUBLIC_BASE_URL: 'https://storywatch.test',
           PUBLIC_HISTORY: 'false',
+          // Digests are built and recorded, not sent, unless a test chooses a provider (with a fake at the boundary).
+          EMAIL_PROVIDER: 'none',
+          EMAIL_FROM: 'Storywatch <digests@storywatch.test>',
+          EMAIL_API_URL: 'https://email-api.test/emails',
         },
       },
     }),

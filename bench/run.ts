@@ -4,6 +4,7 @@ import { cpus, totalmem } from 'node:os'
 import { runRevisionBenchmarks, toMarkdown as revisionTable } from './revisions.bench'
 import { formatExtractPageTable, runExtractPageBench } from './extract-page.bench'
 import { formatStoryBench, runStoryBench } from './stories.bench'
+import { formatFeedCheckTable, runFeedCheckBench } from './feed-check.bench'
 
 const started = new Date()
 const cpu = cpus()[0]?.model ?? 'unknown CPU'
@@ -17,6 +18,9 @@ sections.push('## Article page extraction (HTMLRewriter, inside workerd)\n\n' + 
 
 console.log('bench: story matching (20 stories, one core)…')
 sections.push('## Story matching (20 stories, one core, Node)\n\n' + formatStoryBench([runStoryBench('distinct'), runStoryBench('same-topic')]))
+
+console.log('bench: CPU per feed-check (50-item RSS feed, refreshFeed + followStories on in-memory KV, Node)…')
+sections.push('## CPU per feed-check (50-item feed, Node)\n\n' + formatFeedCheckTable(await runFeedCheckBench(60)))
 
 // The story evaluation (`npm run eval:stories`) owns its own block of RESULTS.md; keep it.
 const resultsUrl = new URL('./RESULTS.md', import.meta.url)

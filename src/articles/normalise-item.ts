@@ -1,6 +1,7 @@
 // Parsed feed items to article snapshots: identity, canonical URL, plain text, dates and a content hash.
 
 import { snapshotHashes } from './snapshot-hash'
+import { itemFingerprint } from './item-fingerprint'
 import type { ArticleSnapshot } from '../model/article'
 import type { ParsedFeed, ParsedItem } from '../model/feed'
 import { articleIdFromKey, articleKey } from './article-id'
@@ -17,6 +18,10 @@ export interface NormaliseContext {
 
 export interface NormaliseResult {
   snapshots: ArticleSnapshot[]
+  /** Items whose raw fields match a fingerprint the caller already knows: not normalised again. */
+  unchanged: { articleId: string; fingerprint: string }[]
+  /** articleId -> fingerprint of the raw item, for every snapshot. */
+  fingerprints: Record<string, string>
   /** Items left out, by their index in the parsed feed. */
   skipped: { index: number; reason: string }[]
 }
@@ -47,7 +52,12 @@ const MAX_GUID_LENGTH = 2048
  * - `categories`: trimmed, de-duplicated and sorted; dates: ISO 8601 UTC or null;
  * - `contentHash` / `rawHash`: see {@link snapshotHashes}.
  */
-export async function normaliseFeed(feed: ParsedFeed, ctx: NormaliseContext): Promise<NormaliseResult> {
+export async function normaliseFeed(
+  feed: ParsedFeed,
+  ctx: NormaliseContext,
+  /** fingerprint -> articleId of the items in the feed's previous body: identical raw items are skipped. */
+  known: ReadonlyMap<string, string> = new Map(),
+): Promise<NormaliseResult> {
   const guidCounts = new Map<string, number>()
   for (const item of feed.items) {
     const guid = item.guid?.trim()
@@ -55,9 +65,19 @@ export async function normaliseFeed(feed: ParsedFeed, ctx: NormaliseContext): Pr
   }
 
   const snapshots: ArticleSnapshot[] = []
+  const unchanged: NormaliseResult['unchanged'] = []
+  const fingerprints: Record<string, string> = {}
   const skipped: NormaliseResult['skipped'] = []
   const firstIndexById = new Map<string, number>()
   for (const [index, item] of feed.items.entries()) {
+    // Normalising is most of a changed feed's CPU; the items that did not change (usually most) skip it.
+    const fingerprint = itemFingerprint(item)
+    const knownId = known.get(fingerprint)
+    if (knownId !== undefined && !firstIndexById.has(knownId)) {
+      firstIndexById.set(knownId, index)
+      unchanged.push({ articleId: knownId, fingerprint })
+      continue
+    }
     const guid = item.guid?.trim() ?? ''
     const key = articleKey(item, ctx.feedUrl, guid !== '' && guidCounts.get(guid) === 1)
     if (key === null) {
@@ -72,8 +92,9 @@ export async function normaliseFeed(feed: ParsedFeed, ctx: NormaliseContext): Pr
     }
     firstIndexById.set(articleId, index)
     snapshots.push(await toSnapshot(item, articleId, ctx))
+    fingerprints[articleId] = fingerprint
   }
-  return { snapshots, skipped }
+  return { snapshots, unchanged, fingerprints, skipped }
 }
 
 async function toSnapshot(item: ParsedItem, articleId: string, ctx: NormaliseContext): Promise<ArticleSnapshot> {

@@ -14,6 +14,8 @@ export interface Settings {
   maxPageBytes: number
   /** Article pages fetched per tick at most (new and changed items first, then scheduled re-checks). */
   maxPageFetchesPerTick: number
+  /** Timeout of one webhook request (a field so tests can shorten it). */
+  webhookTimeoutMs: number
 }
 
 /** Timeout for one feed request, redirects and body included. */
@@ -28,6 +30,8 @@ const MAX_PAGE_BYTES = 3 * 1024 * 1024
  * budget wait for their next slot (counted as `pages.deferred` in the tick summary).
  */
 const MAX_PAGE_FETCHES_PER_TICK = 20
+/** Webhook requests: the receiver has this long to answer (issue 5: 15 s timeout). */
+const WEBHOOK_TIMEOUT_MS = 15_000
 /** Workers platform limit: 6 simultaneous connections waiting for response headers per invocation. */
 const FETCH_CONCURRENCY = 6
 
@@ -47,5 +51,6 @@ export function readSettings(env: Env): Settings {
     userAgent: USER_AGENT,
     maxPageBytes: MAX_PAGE_BYTES,
     maxPageFetchesPerTick: MAX_PAGE_FETCHES_PER_TICK,
+    webhookTimeoutMs: WEBHOOK_TIMEOUT_MS,
   }
 }

@@ -31,6 +31,7 @@ export function emptyFeedState(feedId: string): FeedState {
     lastError: null,
     retryAt: null,
     items: {},
+    prints: {},
     extractionProblems: 0,
     lastExtractionProblem: null,
   }

@@ -10,6 +10,8 @@ import { alertRoutes, alertsAtomRoute } from './routes/alerts'
 import { changeRoutes, changesAtomRoute } from './routes/changes'
 import { pageRoutes } from './routes/pages'
 import { storyRoutes } from './routes/stories'
+import { webhookRoutes } from './routes/webhooks'
+import { digestRoutes, unsubscribeRoutes } from './routes/digests'
 
 export function createApp(): Hono<AppEnv> {
   const app = new Hono<AppEnv>()
@@ -24,7 +26,11 @@ export function createApp(): Hono<AppEnv> {
   app.route('/api/alerts', alertRoutes)
   app.route('/api/changes', changeRoutes)
   app.route('/api/stories', storyRoutes)
+  app.route('/api/webhooks', webhookRoutes)
+  app.route('/api/digests', digestRoutes)
   app.route('/changes.atom', changesAtomRoute)
+  // Public: the signed token in the link is the authority, so a recipient unsubscribes without the API token.
+  app.route('/digests/unsubscribe', unsubscribeRoutes)
   app.route('/alerts.atom', alertsAtomRoute)
   app.route('/', pageRoutes)
   app.onError(renderError)

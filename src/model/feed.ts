@@ -66,6 +66,8 @@ export interface FeedState {
   retryAt: string | null
   /** articleId -> raw hash of each item in the last parsed body: lets a changed feed touch only changed items. */
   items: Record<string, string>
+  /** Fingerprint of each raw item in the last parsed body -> its articleId: identical items skip normalisation. */
+  prints: Record<string, string>
   extractionProblems: number
   lastExtractionProblem: ExtractionProblem | null
 }

@@ -148,7 +148,8 @@ async function pollFeed(deps: RefreshDeps, feed: FeedConfig, stored: FeedState |
   const parsed = await parseFeed(fetched.text, fetched.finalUrl)
   if (parsed.kind !== 'ok') return fail(parsed.code, parsed.message, null)
 
-  const { snapshots } = await normaliseFeed(parsed.feed, { feedId: feed.id, feedUrl: fetched.finalUrl, capturedAt: nowIso })
+  const normalised = await normaliseFeed(parsed.feed, { feedId: feed.id, feedUrl: fetched.finalUrl, capturedAt: nowIso }, new Map(Object.entries(state.prints)))
+  const { snapshots } = normalised
   let newArticles = 0
   let revisedArticles = 0
   let alertsRaised = 0
@@ -157,9 +158,18 @@ async function pollFeed(deps: RefreshDeps, feed: FeedConfig, stored: FeedState |
   const candidates: ArticleRecord[] = []
   const removedPages: string[] = []
   const items: Record<string, string> = {}
+  const prints: Record<string, string> = {}
+  for (const { articleId, fingerprint } of normalised.unchanged) {
+    const hash = state.items[articleId]
+    if (hash === undefined) continue // not known after all: left out, so the next body normalises it
+    items[articleId] = hash
+    prints[fingerprint] = articleId
+  }
   for (const snapshot of snapshots) {
     const lastSeen = state.items[snapshot.articleId] ?? null
     items[snapshot.articleId] = snapshot.rawHash
+    const fingerprint = normalised.fingerprints[snapshot.articleId]
+    if (fingerprint !== undefined) prints[fingerprint] = snapshot.articleId
     // The feed's own view of this item did not change since the last body: nothing to read or write.
     if (lastSeen === snapshot.rawHash) continue
     const outcome = await deps.articleLock.run(snapshot.articleId, async () => {
@@ -210,6 +220,8 @@ async function pollFeed(deps: RefreshDeps, feed: FeedConfig, stored: FeedState |
       // Out of page budget or the page did not answer: the next tick sees this item as changed again.
       if (lastSeen === null) delete items[snapshot.articleId]
       else items[snapshot.articleId] = lastSeen
+      const fp = normalised.fingerprints[snapshot.articleId]
+      if (fp !== undefined) delete prints[fp] // so the next body processes it again
       continue
     }
     if (outcome === 'done') continue
@@ -230,7 +242,7 @@ async function pollFeed(deps: RefreshDeps, feed: FeedConfig, stored: FeedState |
   // A new body with the same items (only <lastBuildDate> moved, say) is not worth a write: the cost of keeping the
   // old body hash is one more parse next tick, which is CPU, not a KV write against the daily quota.
   const extractionChanged = extraction.problems !== state.extractionProblems
-  if (!changed && !extractionChanged && !needsRecoveryWrite(state) && sameItems(items, state.items) && parsed.feed.title === state.feedTitle) {
+  if (!changed && !extractionChanged && !needsRecoveryWrite(state) && sameItems(items, state.items) && sameItems(prints, state.prints) && parsed.feed.title === state.feedTitle) {
     return { ...base, alertsRaised, trackedPages, removedPages, ...split(candidates), outcome: 'unchanged', stateWritten: false }
   }
   const next: FeedState = {
@@ -243,6 +255,7 @@ async function pollFeed(deps: RefreshDeps, feed: FeedConfig, stored: FeedState |
     consecutiveFailures: 0,
     retryAt: null,
     items,
+    prints,
     extractionProblems: extraction.problems,
     lastExtractionProblem: extraction.last,
   }

@@ -12,10 +12,11 @@ import { mapLimit } from '../core/map-limit'
 import type { KvCounts } from '../storage/counting-kv'
 import type { TickSummary } from './tick-summary'
 import { HeartbeatStore } from './heartbeat-store'
+import { deliverWebhooks, type WebhookDeps } from './deliver-webhooks'
 
 export type { TickSummary }
 
-export interface TickDeps extends RecheckDeps {
+export interface TickDeps extends RecheckDeps, WebhookDeps {
   stories: StoryStore
   kv: KVNamespace
   /** Live KV operation counts of this invocation (from storage/counting-kv). */
@@ -63,6 +64,9 @@ export async function runTick(deps: TickDeps, nowMs: number, cron: string | null
   // Every new or revised article of the tick is scored against every story, once.
   const stories = await followStories(deps, [...results.flatMap((r) => r.candidates), ...rechecks.candidates], nowMs, results.flatMap((r) => r.quietCandidates))
 
+  // Every alert of the tick is stored by now: webhooks are dispatched from the stored alerts, never from memory.
+  const webhooks = await deliverWebhooks(deps, nowMs, new Map(feeds.map((f) => [f.id, f.title ?? f.url])))
+
   const count = (o: RefreshResult['outcome']): number => results.filter((r) => r.outcome === o).length
   const summary: TickSummary = {
     at: nowIso,
@@ -82,6 +86,7 @@ export async function runTick(deps: TickDeps, nowMs: number, cron: string | null
     stateWrites: results.filter((r) => r.stateWritten).length,
     pages: { ...rechecks.summary, tracked: tracked.length + added.length - removed.length },
     stories,
+    webhooks,
     kv: { ...deps.kvCounts },
   }
   await new HeartbeatStore(deps.kv).write(summary)

@@ -2,6 +2,7 @@
 import type { KvCounts } from '../storage/counting-kv'
 import type { RecheckSummary } from './recheck-pages'
 import type { StorySummary } from './track-stories'
+import type { WebhookTickSummary } from './deliver-webhooks'
 
 export interface TickSummary {
   at: string
@@ -23,6 +24,8 @@ export interface TickSummary {
   pages: RecheckSummary & { tracked: number }
   /** Story tracking: articles × stories scored, follow-ups matched, alerts raised, matches grouped into a development. */
   stories: StorySummary & { error: string | null }
+  /** Webhooks: alerts turned into deliveries, sends attempted and their outcomes. */
+  webhooks: WebhookTickSummary
   /** KV operations of the tick before the heartbeat write itself (which adds one write). */
   kv: KvCounts
 }

@@ -17,6 +17,20 @@ export function parseRevisionIndexKey(name: string): { articleId: string; n: num
   return { articleId: m[2], n: Number(m[3]), capturedAt: new Date(INVERT_BASE_MS - Number(m[1])).toISOString() }
 }
 
+/** Reads back an alert listing key built by KEYS.alertIndex; null for any other key. */
+export function parseAlertIndexKey(name: string): { createdAt: string; alertId: string } | null {
+  const m = /^alerts:(\d{13}):([^:]+)$/.exec(name)
+  if (!m?.[1] || !m[2]) return null
+  return { createdAt: new Date(INVERT_BASE_MS - Number(m[1])).toISOString(), alertId: m[2] }
+}
+
+/** Reads back a webhook outbox key built by KEYS.webhookOutbox; null for any other key. */
+export function parseWebhookOutboxKey(name: string): { dueMs: number; deliveryId: string } | null {
+  const m = /^webhook-outbox:(\d{13}):([^:]+)$/.exec(name)
+  if (!m?.[1] || !m[2]) return null
+  return { dueMs: Number(m[1]), deliveryId: m[2] }
+}
+
 export const KEYS = {
   /** The feed registry: every configured feed in one value (read once per tick). */
   feedRegistry: (): string => 'feeds:registry',
@@ -51,6 +65,26 @@ export const KEYS = {
   storyMatchPrefix: (storyId: string): string => `story-matches:${storyId}:`,
   /** Marker: this article was matched to this story (value: the match key), so it is matched once. */
   storyMatchId: (storyId: string, articleId: string): string => `story-match-id:${storyId}:${articleId}`,
+  /** Every webhook endpoint (settings, secrets, health) in one value: the one key a tick reads for webhooks when none exist. */
+  webhookRegistry: (): string => 'webhooks:registry',
+  /** The webhook dispatcher's position in the `alerts:` listing: the alert keys already turned into deliveries. */
+  webhookCursor: (): string => 'webhooks:cursor',
+  /** One delivery of one alert to one endpoint (id deterministic from both), with its signed body and attempts. */
+  webhookDelivery: (deliveryId: string): string => `webhook-delivery:${deliveryId}`,
+  /** Newest-first index of an endpoint's deliveries; metadata carries the status for filtering. */
+  webhookDeliveryIndex: (endpointId: string, createdAt: string, deliveryId: string): string =>
+    `webhook-deliveries:${endpointId}:${invertedTime(createdAt)}:${deliveryId}`,
+  webhookDeliveryIndexPrefix: (endpointId: string): string => `webhook-deliveries:${endpointId}:`,
+  /** The KV outbox (no queue bound): a pending delivery due at `dueMs`, listed oldest (most overdue) first. */
+  webhookOutbox: (dueMs: number, deliveryId: string): string => `webhook-outbox:${String(Math.max(0, Math.floor(dueMs))).padStart(13, '0')}:${deliveryId}`,
+  webhookOutboxPrefix: (): string => 'webhook-outbox:',
   /** The heartbeat: the last tick's time and counts (the one key every tick writes). */
   lastTick: (): string => 'tick:last',
+  /** An email digest subscription (address, schedule, filters); written only by the API, deleted on unsubscribe. */
+  digestSubscription: (subscriptionId: string): string => `digest-sub:${subscriptionId}`,
+  digestSubscriptionPrefix: (): string => 'digest-sub:',
+  /** A subscription's delivery state (watermark, last digest, errors); written only by the digest cron. */
+  digestState: (subscriptionId: string): string => `digest-state:${subscriptionId}`,
+  /** Sent-marker of one digest (id = subscription + period), written before sending so a retried cron never resends it. */
+  digestSent: (digestId: string): string => `digest-sent:${digestId}`,
 } as const

@@ -188,7 +188,7 @@ describe('alerting rules', () => {
     const { kv, counts } = countingKv(env.STORE)
     await tick(T0 + 5 * MIN, { ...WITH_STORY, STORE: kv })
     expect(counts.writes).toBe(1)
-    expect(counts.reads).toBe(2) // the feed registry and the feed's state
+    expect(counts.reads).toBe(3) // the feed registry, the feed's state and the webhook registry
   })
 })
 

@@ -117,8 +117,8 @@ describe('KV budget', () => {
     expect(counts.writes).toBe(1)
     expect(counts.lists).toBe(0)
     expect(counts.deletes).toBe(0)
-    // the registry, one state per due feed: nothing per article
-    expect(counts.reads).toBe(3)
+    // the registry, one state per due feed, the (absent) webhook registry: nothing per article
+    expect(counts.reads).toBe(4)
   })
 
   it('writes nothing but the heartbeat when a server rotates its ETag and lastBuildDate on an unchanged feed', async () => {
@@ -152,8 +152,8 @@ describe('KV budget', () => {
       edited = true
       const { kv, counts } = countingKv(env.STORE)
       await tick(T0 + 5 * MIN, { STORE: kv })
-      // registry, states, the edited article's record, its alert-id marker, and the story registry (once per tick)
-      expect(counts.reads).toBe(1 + feeds + 3)
+      // registry, states, the edited article's record, its alert-id marker, the story and webhook registries (once per tick)
+      expect(counts.reads).toBe(1 + feeds + 4)
       expect(counts.lists).toBe(0)
     }
   })
