@@ -3,6 +3,11 @@ import { createApp } from './http/app'
 import { createDeps } from './pipeline/deps'
 import { runTick } from './pipeline/run-tick'
 import { consumeDeliveryBatch } from './pipeline/deliver-webhooks'
+import { consumeDeadFeeds, consumeFeedBatch } from './pipeline/consume-feeds'
+
+/** Queue names (wrangler.toml): `storywatch-feeds` and its dead-letter queue `storywatch-feeds-dlq`. */
+const FEED_QUEUE_PREFIX = 'storywatch-feeds'
+const DEAD_LETTER_SUFFIX = '-dlq'
 import { sendDigests } from './pipeline/send-digests'
 import { DIGEST_CRON } from './delivery/digest-schedule'
 import { DigestStore } from './delivery/digest-store'
@@ -48,9 +53,20 @@ export default {
         `${summary.failed} failed, ${summary.articlesNew} new, ${summary.articlesRevised} revised, ${summary.alertsRaised} alerts`,
     )
   },
-  /** DELIVERY_QUEUE consumer: only invoked when the optional queue is configured (see wrangler.toml). */
+  /** Queue consumers, only invoked when the optional queues are configured (see wrangler.toml): feeds, their dead letters, webhooks. */
   async queue(batch, env): Promise<void> {
-    const result = await consumeDeliveryBatch(createDeps(env), batch, Date.now())
+    const deps = createDeps(env)
+    if (batch.queue.startsWith(FEED_QUEUE_PREFIX)) {
+      if (batch.queue.endsWith(DEAD_LETTER_SUFFIX)) {
+        const recorded = await consumeDeadFeeds(deps, batch, Date.now())
+        console.log(`feeds: dead-letter batch of ${batch.messages.length}: ${recorded} feeds marked`)
+        return
+      }
+      const s = await consumeFeedBatch(deps, batch, Date.now())
+      console.log(`feeds: queue batch of ${s.messages}: ${s.polled} polled, ${s.acked} acked, ${s.retried} retried, ${s.newArticles} new, ${s.revisedArticles} revised`)
+      return
+    }
+    const result = await consumeDeliveryBatch(deps, batch, Date.now())
     console.log(`webhooks: queue batch of ${batch.messages.length}: ${result.acked} acked, ${result.retried} retried`)
   },
 } satisfies ExportedHandler<Env>

@@ -12,6 +12,12 @@ export interface Settings {
   fetchConcurrency: number
   userAgent: string
   maxPageBytes: number
+  /** Minutes between cron ticks (wrangler.toml's `*\/5`): the shortest poll interval. */
+  cronPeriodMinutes: number
+  /** Feeds polled per tick at most without a queue (a stateless rotation gives every due feed its turn). */
+  maxFeedsPerTick: number
+  /** Feeds of one host polled per tick at most, one at a time: a publisher with 200 feeds is not hammered. */
+  maxFeedsPerHostPerTick: number
   /** Article pages fetched per tick at most (new and changed items first, then scheduled re-checks). */
   maxPageFetchesPerTick: number
   /** Timeout of one webhook request (a field so tests can shorten it). */
@@ -32,6 +38,15 @@ const MAX_PAGE_BYTES = 3 * 1024 * 1024
 const MAX_PAGE_FETCHES_PER_TICK = 20
 /** Webhook requests: the receiver has this long to answer (issue 5: 15 s timeout). */
 const WEBHOOK_TIMEOUT_MS = 15_000
+/** The cron period in wrangler.toml ([triggers] `*\/5 * * * *`). */
+const CRON_PERIOD_MINUTES = 5
+/**
+ * Feeds polled by one cron invocation without a queue. The Free plan allows 50 subrequests per invocation; 30 feeds
+ * leave room for article pages and webhooks. With FEED_QUEUE bound, the consumer takes the feeds and this does not apply.
+ */
+const MAX_FEEDS_PER_TICK = 30
+/** Feeds of one host per tick. */
+const MAX_FEEDS_PER_HOST_PER_TICK = 5
 /** Workers platform limit: 6 simultaneous connections waiting for response headers per invocation. */
 const FETCH_CONCURRENCY = 6
 
@@ -50,6 +65,9 @@ export function readSettings(env: Env): Settings {
     fetchConcurrency: FETCH_CONCURRENCY,
     userAgent: USER_AGENT,
     maxPageBytes: MAX_PAGE_BYTES,
+    cronPeriodMinutes: CRON_PERIOD_MINUTES,
+    maxFeedsPerTick: MAX_FEEDS_PER_TICK,
+    maxFeedsPerHostPerTick: MAX_FEEDS_PER_HOST_PER_TICK,
     maxPageFetchesPerTick: MAX_PAGE_FETCHES_PER_TICK,
     webhookTimeoutMs: WEBHOOK_TIMEOUT_MS,
   }

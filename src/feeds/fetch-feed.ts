@@ -19,10 +19,10 @@ export interface FetchFeedOptions {
 }
 
 export type FetchFeedOutcome =
-  | { kind: 'not_modified'; finalUrl: string }
+  | { kind: 'not_modified'; finalUrl: string; hints: CacheHints }
   /** 200, but the bytes hash to the previous bodyHash: nothing to parse. */
-  | { kind: 'unchanged_body'; finalUrl: string; validators: FeedValidators }
-  | { kind: 'ok'; finalUrl: string; text: string; validators: FeedValidators; ttlHints: { maxAgeSeconds: number | null } }
+  | { kind: 'unchanged_body'; finalUrl: string; validators: FeedValidators; hints: CacheHints }
+  | { kind: 'ok'; finalUrl: string; text: string; validators: FeedValidators; hints: CacheHints }
   | { kind: 'failed'; code: string; message: string; retryAfterSeconds: number | null }
 
 /**
@@ -56,18 +56,18 @@ export async function fetchFeed(
       }
       // Many feeds send no validators or change them on every request; the body hash still spares a parse.
       if (previous.bodyHash !== null && validators.bodyHash === previous.bodyHash) {
-        return { kind: 'unchanged_body', finalUrl: outcome.finalUrl, validators }
+        return { kind: 'unchanged_body', finalUrl: outcome.finalUrl, validators, hints: cacheHints(outcome.headers) }
       }
       return {
         kind: 'ok',
         finalUrl: outcome.finalUrl,
         text: decodeBody(outcome.body, outcome.headers.get('content-type')),
         validators,
-        ttlHints: { maxAgeSeconds: maxAgeSeconds(outcome.headers.get('cache-control')) },
+        hints: cacheHints(outcome.headers),
       }
     }
     case 'not_modified':
-      return { kind: 'not_modified', finalUrl: outcome.finalUrl }
+      return { kind: 'not_modified', finalUrl: outcome.finalUrl, hints: cacheHints(outcome.headers) }
     case 'http_error':
     case 'network_error':
     case 'timeout':
@@ -84,6 +84,20 @@ export async function fetchFeed(
       throw new Error(`feeds: unhandled fetch outcome ${JSON.stringify(unhandled)}`)
     }
   }
+}
+
+/** How long the server says its response stays fresh: `Cache-Control: max-age` and `Expires` − `Date` (RFC 9111 §4.2.1). */
+export interface CacheHints {
+  maxAgeSeconds: number | null
+  expiresSeconds: number | null
+}
+
+function cacheHints(headers: Headers): CacheHints {
+  const expires = Date.parse(headers.get('expires') ?? '')
+  const date = Date.parse(headers.get('date') ?? '')
+  // Expires is read against the server's own Date, so a skewed clock on either side does not matter.
+  const expiresSeconds = Number.isFinite(expires) && Number.isFinite(date) && expires > date ? Math.round((expires - date) / 1000) : null
+  return { maxAgeSeconds: maxAgeSeconds(headers.get('cache-control')), expiresSeconds }
 }
 
 /** `max-age` from a Cache-Control header (RFC 9111 §5.2.2.1), or null when absent or malformed. */

@@ -47,3 +47,53 @@ export function backoffMs(consecutiveFailures: number, retryAfterSeconds: number
   const asked = retryAfterSeconds !== null ? retryAfterSeconds * 1000 : 0
   return Math.min(MAX_BACKOFF_MS, Math.max(exp, asked))
 }
+
+/**
+ * Due with the publisher's hint applied: of the ticks on which the feed is due by its own interval, only one in every
+ * ceil(hint / interval) — a subset, so the read of the feed's state (where the hint lives) is never wasted.
+ */
+export function isDueWithHint(feed: { id: string; intervalMinutes: number }, minIntervalMinutes: number | null, nowMs: number, periodMinutes: number): boolean {
+  if (!isDue(feed, nowMs, periodMinutes)) return false
+  if (minIntervalMinutes === null || minIntervalMinutes <= feed.intervalMinutes) return true
+  const every = Math.max(1, Math.ceil(feed.intervalMinutes / periodMinutes))
+  const k = Math.ceil(minIntervalMinutes / (every * periodMinutes))
+  if (k <= 1) return true
+  const turn = Math.floor(Math.floor(nowMs / (periodMinutes * 60_000)) / every)
+  return turn % k === slotHash(`${feed.id}:hint`) % k
+}
+
+/** Hosts of feed URLs, for per-publisher politeness. */
+export function feedHost(url: string): string {
+  try {
+    return new URL(url).hostname
+  } catch {
+    return url
+  }
+}
+
+/**
+ * Which due feeds this tick polls: at most `maxPerTick`, at most `maxPerHost` of one host, starting at a rotating
+ * offset (the tick's slot number), so every due feed gets its turn without a stored cursor.
+ */
+export function pickFeedsForTick<T extends { feed: { id: string; url: string } }>(
+  due: readonly T[],
+  nowMs: number,
+  periodMinutes: number,
+  limits: { maxPerTick: number; maxPerHost: number },
+): { picked: T[]; deferred: number } {
+  if (due.length === 0) return { picked: [], deferred: 0 }
+  const slot = Math.floor(nowMs / (periodMinutes * 60_000))
+  const start = (slot * limits.maxPerTick) % due.length
+  const rotated = [...due.slice(start), ...due.slice(0, start)]
+  const perHost = new Map<string, number>()
+  const picked: T[] = []
+  for (const entry of rotated) {
+    if (picked.length >= limits.maxPerTick) break
+    const host = feedHost(entry.feed.url)
+    const n = perHost.get(host) ?? 0
+    if (n >= limits.maxPerHost) continue
+    perHost.set(host, n + 1)
+    picked.push(entry)
+  }
+  return { picked, deferred: due.length - picked.length }
+}

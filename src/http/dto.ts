@@ -25,6 +25,10 @@ export interface FeedDto {
     itemsInFeed: number
     extractionProblems: number
     lastExtractionProblem: { articleId: string; url: string; message: string; at: string } | null
+    failingSince: string | null
+    disabled: { reason: string; at: string } | null
+    /** The publisher's own polling hint (<ttl>, max-age, Expires), when longer than the feed's interval. */
+    minIntervalMinutes: number | null
   }
 }
 
@@ -52,6 +56,9 @@ export function toFeedDto(feed: FeedConfig, state: FeedState | null, lastChecked
       itemsInFeed: state ? Object.keys(state.items).length : 0,
       extractionProblems: state?.extractionProblems ?? 0,
       lastExtractionProblem: state?.lastExtractionProblem ?? null,
+      failingSince: state?.failingSince ?? null,
+      disabled: state?.disabled ?? null,
+      minIntervalMinutes: state?.minIntervalMinutes ?? null,
     },
   }
 }

@@ -64,6 +64,12 @@ export interface FeedState {
   lastError: FeedError | null
   /** Earliest time of the next attempt after failures (backoff); null when healthy. */
   retryAt: string | null
+  /** Start of the current run of failures; null when healthy. */
+  failingSince: string | null
+  /** Set when the feed failed for FEED_DISABLE_AFTER_MS straight; cleared by PATCH { enabled: true }. */
+  disabled: { reason: string; at: string } | null
+  /** Shortest interval the publisher asks for (<ttl>, Cache-Control max-age, Expires), in minutes; null: none. */
+  minIntervalMinutes: number | null
   /** articleId -> raw hash of each item in the last parsed body: lets a changed feed touch only changed items. */
   items: Record<string, string>
   /** Fingerprint of each raw item in the last parsed body -> its articleId: identical items skip normalisation. */

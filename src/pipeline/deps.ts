@@ -10,6 +10,7 @@ import { WebhookStore } from '../delivery/webhook-store'
 import type { DeliveryMessage } from '../delivery/webhook-model'
 import { countingKv } from '../storage/counting-kv'
 import { KeyedMutex } from '../core/keyed-mutex'
+import type { FeedQueueMessage } from './consume-feeds'
 
 /** Everything the pipeline needs, wired to `env.STORE` and the global `fetch` (the one network boundary). */
 export function createDeps(env: Env): TickDeps {
@@ -32,5 +33,6 @@ export function createDeps(env: Env): TickDeps {
     webhooks: new WebhookStore(kv),
     // Optional binding that `wrangler types` does not know about: the KV outbox is used without it.
     deliveryQueue: (env as { DELIVERY_QUEUE?: Queue<DeliveryMessage> }).DELIVERY_QUEUE ?? null,
+    feedQueue: (env as { FEED_QUEUE?: Queue<FeedQueueMessage> }).FEED_QUEUE ?? null,
   }
 }

@@ -6,7 +6,7 @@ import type { AlertStore } from '../alerts/alert-store'
 import type { Settings } from '../config/settings'
 import type { KeyedMutex } from '../core/keyed-mutex'
 import { emptyFeedState } from '../feeds/feed-store'
-import { fetchFeed } from '../feeds/fetch-feed'
+import { fetchFeed, type CacheHints } from '../feeds/fetch-feed'
 import { parseFeed } from '../feeds/parse-feed'
 import { backoffMs } from '../feeds/schedule'
 import { normaliseFeed } from '../articles/normalise-item'
@@ -50,16 +50,32 @@ export interface RefreshResult {
 }
 
 function needsRecoveryWrite(state: FeedState): boolean {
-  return state.consecutiveFailures > 0 || state.retryAt !== null || state.lastSuccessAt === null
+  return state.consecutiveFailures > 0 || state.retryAt !== null || state.lastSuccessAt === null || state.failingSince !== null
+}
+
+/** A feed failing for this long without a single success is disabled (with the reason) until someone re-enables it. */
+export const FEED_DISABLE_AFTER_MS = 3 * 24 * 60 * 60 * 1000
+/** Publisher hints longer than this are read as this: a feed is polled at least daily. */
+const MAX_HINT_MINUTES = 24 * 60
+
+/**
+ * The publisher's own polling hint in minutes: the largest of `<ttl>`, `Cache-Control: max-age` and `Expires`,
+ * rounded up to the cron period so a drifting `Expires` does not rewrite the state on every poll.
+ */
+function hintMinutes(hints: CacheHints, ttlMinutes: number | null, periodMinutes: number): number | null {
+  const candidates = [ttlMinutes, hints.maxAgeSeconds === null ? null : hints.maxAgeSeconds / 60, hints.expiresSeconds === null ? null : hints.expiresSeconds / 60]
+  const largest = Math.max(0, ...candidates.filter((c): c is number => c !== null && Number.isFinite(c)))
+  if (largest <= periodMinutes) return null
+  return Math.min(MAX_HINT_MINUTES, Math.ceil(largest / periodMinutes) * periodMinutes)
 }
 
 /**
  * State after a poll that found nothing new; null when nothing worth a KV write changed. Validators alone are not
  * worth one: servers that rotate ETag or Last-Modified on every request would otherwise cost a write per feed per tick.
  */
-function healthyState(state: FeedState, validators: FeedValidators, nowIso: string): FeedState | null {
-  if (!needsRecoveryWrite(state)) return null
-  return { ...state, validators, lastCheckedAt: nowIso, lastSuccessAt: nowIso, consecutiveFailures: 0, retryAt: null }
+function healthyState(state: FeedState, validators: FeedValidators, nowIso: string, minIntervalMinutes: number | null): FeedState | null {
+  if (!needsRecoveryWrite(state) && state.minIntervalMinutes === minIntervalMinutes) return null
+  return { ...state, validators, lastCheckedAt: nowIso, lastSuccessAt: nowIso, consecutiveFailures: 0, retryAt: null, failingSince: null, minIntervalMinutes }
 }
 
 /** Page fetch failures worth retrying on the next tick; the rest will not fix themselves. */
@@ -74,12 +90,17 @@ function sameItems(a: Record<string, string>, b: Record<string, string>): boolea
 
 function failedState(state: FeedState, error: FeedError, retryAfterSeconds: number | null, nowMs: number): FeedState {
   const consecutiveFailures = state.consecutiveFailures + 1
+  const failingSince = state.failingSince ?? error.at
+  const disabled =
+    state.disabled ?? (nowMs - Date.parse(failingSince) >= FEED_DISABLE_AFTER_MS ? { reason: `failing since ${failingSince}: ${error.message}`, at: error.at } : null)
   return {
     ...state,
     lastCheckedAt: error.at,
     errorCount: state.errorCount + 1,
     consecutiveFailures,
     lastError: error,
+    failingSince,
+    disabled,
     retryAt: new Date(nowMs + backoffMs(consecutiveFailures, retryAfterSeconds)).toISOString(),
   }
 }
@@ -128,12 +149,12 @@ async function pollFeed(deps: RefreshDeps, feed: FeedConfig, stored: FeedState |
     case 'failed':
       return fail(fetched.code, fetched.message, fetched.retryAfterSeconds)
     case 'not_modified': {
-      const next = healthyState(state, state.validators, nowIso)
+      const next = healthyState(state, state.validators, nowIso, hintMinutes(fetched.hints, null, deps.settings.cronPeriodMinutes) ?? state.minIntervalMinutes)
       if (next) await deps.feeds.putState(next)
       return { ...base, outcome: 'not_modified', stateWritten: next !== null }
     }
     case 'unchanged_body': {
-      const next = healthyState(state, fetched.validators, nowIso)
+      const next = healthyState(state, fetched.validators, nowIso, hintMinutes(fetched.hints, null, deps.settings.cronPeriodMinutes) ?? state.minIntervalMinutes)
       if (next) await deps.feeds.putState(next)
       return { ...base, outcome: 'unchanged', stateWritten: next !== null }
     }
@@ -242,7 +263,16 @@ async function pollFeed(deps: RefreshDeps, feed: FeedConfig, stored: FeedState |
   // A new body with the same items (only <lastBuildDate> moved, say) is not worth a write: the cost of keeping the
   // old body hash is one more parse next tick, which is CPU, not a KV write against the daily quota.
   const extractionChanged = extraction.problems !== state.extractionProblems
-  if (!changed && !extractionChanged && !needsRecoveryWrite(state) && sameItems(items, state.items) && sameItems(prints, state.prints) && parsed.feed.title === state.feedTitle) {
+  const minIntervalMinutes = hintMinutes(fetched.hints, parsed.feed.ttlMinutes, deps.settings.cronPeriodMinutes)
+  if (
+    !changed &&
+    !extractionChanged &&
+    !needsRecoveryWrite(state) &&
+    sameItems(items, state.items) &&
+    sameItems(prints, state.prints) &&
+    parsed.feed.title === state.feedTitle &&
+    minIntervalMinutes === state.minIntervalMinutes
+  ) {
     return { ...base, alertsRaised, trackedPages, removedPages, ...split(candidates), outcome: 'unchanged', stateWritten: false }
   }
   const next: FeedState = {
@@ -254,6 +284,8 @@ async function pollFeed(deps: RefreshDeps, feed: FeedConfig, stored: FeedState |
     lastChangedAt: changed ? nowIso : state.lastChangedAt,
     consecutiveFailures: 0,
     retryAt: null,
+    failingSince: null,
+    minIntervalMinutes,
     items,
     prints,
     extractionProblems: extraction.problems,

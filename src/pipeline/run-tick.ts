@@ -7,7 +7,9 @@ import { followStories } from './track-stories'
 import type { StoryStore } from '../stories/story-store'
 import { refreshFeed } from './refresh-feed'
 import { defaultFeedConfigs } from '../feeds/feed-registry'
-import { cronPeriodMinutes, isDue } from '../feeds/schedule'
+import { cronPeriodMinutes, feedHost, isDue, isDueWithHint, pickFeedsForTick } from '../feeds/schedule'
+import { KeyedMutex } from '../core/keyed-mutex'
+import { enqueueFeeds, type FeedQueueMessage } from './consume-feeds'
 import { mapLimit } from '../core/map-limit'
 import type { KvCounts } from '../storage/counting-kv'
 import type { TickSummary } from './tick-summary'
@@ -18,6 +20,8 @@ export type { TickSummary }
 
 export interface TickDeps extends RecheckDeps, WebhookDeps {
   stories: StoryStore
+  /** Bound when FEED_QUEUE is configured: due feeds go to the queue consumer instead of being polled by the cron. */
+  feedQueue: Queue<FeedQueueMessage> | null
   kv: KVNamespace
   /** Live KV operation counts of this invocation (from storage/counting-kv). */
   kvCounts: KvCounts
@@ -43,14 +47,31 @@ export async function runTick(deps: TickDeps, nowMs: number, cron: string | null
   const period = cronPeriodMinutes(cron)
   const due = feeds.filter((f) => isDue(f, nowMs, period))
   const states = await mapLimit(due, 16, (f) => deps.feeds.getState(f.id))
-  const runnable = due
-    .map((feed, i) => ({ feed, state: states[i] ?? null }))
-    .filter(({ state }) => state?.retryAt == null || Date.parse(state.retryAt) <= nowMs)
-
-  // refreshFeed contains every failure of its feed, so one feed never stops the others.
-  const results = await mapLimit(runnable, deps.settings.fetchConcurrency, ({ feed, state }): Promise<RefreshResult> =>
-    refreshFeed(deps, feed, state, nowMs),
+  const withState = due.map((feed, i) => ({ feed, state: states[i] ?? null }))
+  const disabled = withState.filter(({ state }) => state?.disabled).length
+  const waiting = withState.filter(({ feed, state }) => !state?.disabled && !isDueWithHint(feed, state?.minIntervalMinutes ?? null, nowMs, period))
+  const runnable = withState.filter(
+    ({ feed, state }) =>
+      !state?.disabled &&
+      isDueWithHint(feed, state?.minIntervalMinutes ?? null, nowMs, period) &&
+      (state?.retryAt == null || Date.parse(state.retryAt) <= nowMs),
   )
+
+  let results: RefreshResult[] = []
+  let enqueued = 0
+  let deferred = 0
+  if (deps.feedQueue) {
+    // Fan-out: the cron only decides which feeds are due; the queue consumer polls them (src/pipeline/consume-feeds.ts).
+    enqueued = await enqueueFeeds(deps.feedQueue, runnable.map(({ feed }) => feed.id), nowMs)
+  } else {
+    const pick = pickFeedsForTick(runnable, nowMs, period, { maxPerTick: deps.settings.maxFeedsPerTick, maxPerHost: deps.settings.maxFeedsPerHostPerTick })
+    deferred = pick.deferred
+    const hostLock = new KeyedMutex()
+    // refreshFeed contains every failure of its feed, so one feed never stops the others; one host at a time.
+    results = await mapLimit(pick.picked, deps.settings.fetchConcurrency, ({ feed, state }): Promise<RefreshResult> =>
+      hostLock.run(feedHost(feed.url), () => refreshFeed(deps, feed, state, nowMs)),
+    )
+  }
 
   // Page re-checks run after the feeds and skip pages the feeds already fetched in this tick. Both contain their own
   // failures, so the tracked-pages update below is reached; it is the only writer of that key in a tick.
@@ -73,6 +94,10 @@ export async function runTick(deps: TickDeps, nowMs: number, cron: string | null
     cron,
     feedsTotal: feeds.length,
     feedsDue: due.length,
+    feedsDisabled: disabled,
+    feedsWaitingForHint: waiting.length,
+    feedsEnqueued: enqueued,
+    feedsDeferred: deferred,
     backingOff: due.length - runnable.length,
     feedsPolled: results.length,
     notModified: count('not_modified'),

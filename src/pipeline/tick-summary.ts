@@ -9,6 +9,13 @@ export interface TickSummary {
   cron: string | null
   feedsTotal: number
   feedsDue: number
+  /** Due feeds left out: disabled after days of failures, or waiting for the publisher's <ttl>/max-age/Expires. */
+  feedsDisabled: number
+  feedsWaitingForHint: number
+  /** With FEED_QUEUE: feeds handed to the queue consumer (they are polled there, not counted below). */
+  feedsEnqueued: number
+  /** Without a queue: due feeds past this tick's bounds (per tick, per host); a rotation gives them the next turns. */
+  feedsDeferred: number
   backingOff: number
   feedsPolled: number
   notModified: number

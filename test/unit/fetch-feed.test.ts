@@ -68,7 +68,7 @@ describe('fetchFeed', () => {
       finalUrl: FEED_URL,
       text: BODY,
       validators: { etag: '"v2"', lastModified: 'Tue, 04 Mar 2025 10:00:00 GMT', bodyHash: await sha256Hex(BODY) },
-      ttlHints: { maxAgeSeconds: 300 },
+      hints: { maxAgeSeconds: 300, expiresSeconds: null },
     })
   })
 
@@ -100,7 +100,7 @@ describe('fetchFeed', () => {
     ['max-age first', { 'cache-control': 'max-age=60, must-revalidate' }, 60],
   ])('reads the max-age hint with %s', async (_name, headers, maxAgeSeconds) => {
     const { fetch } = fakeFetch(() => new Response(BODY, { headers }))
-    expect(await fetchFeed(fetch, FEED_URL, NO_VALIDATORS, OPTIONS)).toMatchObject({ ttlHints: { maxAgeSeconds } })
+    expect(await fetchFeed(fetch, FEED_URL, NO_VALIDATORS, OPTIONS)).toMatchObject({ hints: { maxAgeSeconds } })
   })
 
   it('reports the final URL after a redirect', async () => {

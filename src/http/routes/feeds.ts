@@ -55,6 +55,8 @@ const patchFeedSchema = z
   .strictObject({
     title: z.string().trim().min(1).max(MAX_TITLE_CHARS).nullable().optional(),
     intervalMinutes: z.number().int().min(MIN_INTERVAL_MINUTES).max(MAX_INTERVAL_MINUTES).optional(),
+    /** true re-enables a feed disabled after days of failures (it is polled on its next due tick). */
+    enabled: z.literal(true).optional(),
     ...feedOptions,
   })
   .refine((body) => Object.keys(body).length > 0, { message: 'name at least one field to change' })
@@ -150,8 +152,14 @@ export const feedRoutes = new Hono<AppEnv>()
       ...(body.title !== undefined ? { title: body.title } : {}),
       ...(body.intervalMinutes !== undefined ? { intervalMinutes: body.intervalMinutes } : {}),
     }
-    await store.saveFeeds(feeds.map((f) => (f.id === feed.id ? updated : f)))
-    return c.json(toFeedDto(updated, await store.getState(feed.id), null))
+    let state = await store.getState(feed.id)
+    if (body.enabled && state) {
+      state = { ...state, disabled: null, failingSince: null, consecutiveFailures: 0, retryAt: null }
+      await store.putState(state)
+    }
+    const { enabled: _enabled, ...configChange } = body
+    if (Object.keys(configChange).length > 0) await store.saveFeeds(feeds.map((f) => (f.id === feed.id ? updated : f)))
+    return c.json(toFeedDto(updated, state, null))
   })
   .delete('/:id', async (c) => {
     const store = new FeedStore(c.env.STORE)
