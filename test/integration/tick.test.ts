@@ -4,10 +4,10 @@ import { reset } from 'cloudflare:test'
 import { addFeed, api, env, json, tick } from '../support/worker'
 import { FakeNetwork, feedResponder } from '../support/fake-network'
 import { countingKv } from '../../src/storage/counting-kv'
-import contentEncoded from '../../fixtures/feeds/rss2-content-encoded.xml?raw'
-import editedHeadline from '../../fixtures/feeds/rss2-edited-headline.xml?raw'
-import editedSummary from '../../fixtures/feeds/rss2-edited-summary.xml?raw'
-import reserialised from '../../fixtures/feeds/rss2-reserialised.xml?raw'
+import contentEncodedRaw from '../../fixtures/feeds/rss2-content-encoded.xml?raw'
+import editedHeadlineRaw from '../../fixtures/feeds/rss2-edited-headline.xml?raw'
+import editedSummaryRaw from '../../fixtures/feeds/rss2-edited-summary.xml?raw'
+import reserialisedRaw from '../../fixtures/feeds/rss2-reserialised.xml?raw'
 import htmlPage from '../../fixtures/feeds/html-page-not-a-feed.html?raw'
 import emptyBody from '../../fixtures/feeds/empty-body.xml?raw'
 import truncatedXml from '../../fixtures/feeds/truncated-xml.xml?raw'
@@ -15,6 +15,13 @@ import atomXmlBase from '../../fixtures/feeds/atom-relative-links-xml-base.xml?r
 import rss1 from '../../fixtures/feeds/rss1-rdf.xml?raw'
 import duplicateGuids from '../../fixtures/feeds/rss2-duplicate-guids.xml?raw'
 import withoutGuids from '../../fixtures/feeds/rss2-items-without-guids.xml?raw'
+
+// These tests tick every 5 minutes; the fixtures' <ttl>15</ttl> would make the pipeline wait 15 (scale.test.ts covers that).
+const withoutTtl = (xml: string): string => xml.replace(/<ttl>\d+<\/ttl>/g, '')
+const contentEncoded = withoutTtl(contentEncodedRaw)
+const editedHeadline = withoutTtl(editedHeadlineRaw)
+const editedSummary = withoutTtl(editedSummaryRaw)
+const reserialised = withoutTtl(reserialisedRaw)
 
 const FEED = 'https://news.example.com/rss.xml'
 const OTHER = 'https://other.example.org/atom.xml'

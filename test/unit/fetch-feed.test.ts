@@ -52,7 +52,7 @@ describe('fetchFeed', () => {
   it('reports not_modified for a 304', async () => {
     const { fetch } = fakeFetch(() => new Response(null, { status: 304 }))
     const previous = { etag: '"abc"', lastModified: null, bodyHash: 'ff' }
-    expect(await fetchFeed(fetch, FEED_URL, previous, OPTIONS)).toEqual({ kind: 'not_modified', finalUrl: FEED_URL })
+    expect(await fetchFeed(fetch, FEED_URL, previous, OPTIONS)).toEqual({ kind: 'not_modified', finalUrl: FEED_URL, hints: { maxAgeSeconds: null, expiresSeconds: null } })
   })
 
   it('returns decoded text, new validators and the max-age hint for a new body', async () => {
@@ -79,6 +79,7 @@ describe('fetchFeed', () => {
       kind: 'unchanged_body',
       finalUrl: FEED_URL,
       validators: { etag: '"changes-every-time-2"', lastModified: null, bodyHash: previous.bodyHash },
+      hints: { maxAgeSeconds: null, expiresSeconds: null },
     })
   })
 
@@ -144,5 +145,12 @@ describe('fetchFeed', () => {
   it('fails on a network error', async () => {
     const { fetch } = fakeFetch(() => Promise.reject(new TypeError('fetch failed')))
     expect(await fetchFeed(fetch, FEED_URL, NO_VALIDATORS, OPTIONS)).toMatchObject({ kind: 'failed', code: 'network_error' })
+  })
+
+  it('reads Expires against the server\'s own Date header as a freshness hint', async () => {
+    const { fetch } = fakeFetch(
+      () => new Response(BODY, { headers: { date: 'Mon, 07 Jan 2030 09:00:00 GMT', expires: 'Mon, 07 Jan 2030 09:30:00 GMT', 'cache-control': 'max-age=600' } }),
+    )
+    expect(await fetchFeed(fetch, FEED_URL, NO_VALIDATORS, OPTIONS)).toMatchObject({ kind: 'ok', hints: { maxAgeSeconds: 600, expiresSeconds: 1800 } })
   })
 })
