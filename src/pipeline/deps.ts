@@ -16,11 +16,17 @@ import type { FeedQueueMessage } from './consume-feeds'
 export function createDeps(env: Env): TickDeps {
   const { kv, counts } = countingKv(env.STORE)
   const settings = readSettings(env)
+  const subrequests = { fetches: 0 }
   return {
     kv,
     kvCounts: counts,
-    // Looked up at call time so the runtime's fetch (or a test's fake at the same boundary) is the one used.
-    fetch: (input, init) => fetch(input, init),
+    subrequests,
+    // Looked up at call time so the runtime's fetch (or a test's fake at the same boundary) is the one used; every
+    // outbound request (feeds, pages, webhooks, redirect hops) is counted: the Free plan allows 50 per invocation.
+    fetch: (input, init) => {
+      subrequests.fetches++
+      return fetch(input, init)
+    },
     articleLock: new KeyedMutex(),
     feeds: new FeedStore(kv),
     articles: new ArticleStore(kv),

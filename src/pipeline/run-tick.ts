@@ -25,6 +25,8 @@ export interface TickDeps extends RecheckDeps, WebhookDeps {
   kv: KVNamespace
   /** Live KV operation counts of this invocation (from storage/counting-kv). */
   kvCounts: KvCounts
+  /** Outbound fetches of this invocation (counted in deps.fetch). */
+  subrequests: { fetches: number }
 }
 
 /** Loads the registry, seeding the shipped default feeds on the very first run when enabled. */
@@ -113,6 +115,8 @@ export async function runTick(deps: TickDeps, nowMs: number, cron: string | null
     stories,
     webhooks,
     kv: { ...deps.kvCounts },
+    subrequests: deps.subrequests.fetches,
+    queueMessages: enqueued + webhooks.enqueued,
   }
   await new HeartbeatStore(deps.kv).write(summary)
   return summary

@@ -33,6 +33,9 @@ export interface TickSummary {
   stories: StorySummary & { error: string | null }
   /** Webhooks: alerts turned into deliveries, sends attempted and their outcomes. */
   webhooks: WebhookTickSummary
+  /** Outbound fetches (feeds, pages, webhooks, each redirect hop) and queue messages sent by this tick. */
+  subrequests: number
+  queueMessages: number
   /** KV operations of the tick before the heartbeat write itself (which adds one write). */
   kv: KvCounts
 }

@@ -16,7 +16,7 @@ function rss(host: string, extra = ''): string {
 }
 
 interface Health {
-  lastTick: { feedsDue: number; feedsPolled: number; feedsDeferred: number; feedsEnqueued: number; feedsDisabled: number; feedsWaitingForHint: number } | null
+  lastTick: { feedsDue: number; feedsPolled: number; feedsDeferred: number; feedsEnqueued: number; feedsDisabled: number; feedsWaitingForHint: number; subrequests: number; queueMessages: number } | null
 }
 interface FeedItem {
   id: string
@@ -50,7 +50,7 @@ describe('bounded ticks without a queue', () => {
       await addFeed(url)
     }
     await tick(T0)
-    expect(await lastTick()).toMatchObject({ feedsDue: 40, feedsPolled: 30, feedsDeferred: 10 })
+    expect(await lastTick()).toMatchObject({ feedsDue: 40, feedsPolled: 30, feedsDeferred: 10, subrequests: 30, queueMessages: 0 })
     await tick(T0 + 5 * MIN)
     const polled = new Set(network.requests.map((r) => r.url))
     expect(polled.size).toBe(40)
@@ -114,7 +114,7 @@ describe('fan-out on a queue', () => {
     await tick(T0, { FEED_QUEUE: queue } as unknown as Partial<Env>)
     expect(sent.map((b) => b.length)).toEqual([100, 50])
     expect(network.requests).toHaveLength(0)
-    expect(await lastTick()).toMatchObject({ feedsDue: 150, feedsEnqueued: 150, feedsPolled: 0 })
+    expect(await lastTick()).toMatchObject({ feedsDue: 150, feedsEnqueued: 150, feedsPolled: 0, subrequests: 0, queueMessages: 150 })
   })
 
   it('polls each queued feed through the pipeline and acknowledges each message', async () => {
