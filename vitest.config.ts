@@ -9,6 +9,7 @@ export default defineConfig({
       miniflare: {
         bindings: {
           API_TOKEN: 'test-token',
+          API_READ_TOKENS: 'viewer-token-0123456789, second-viewer-token-abcdef',
           ALLOW_LOOPBACK_FEEDS: 'false',
           SEED_DEFAULT_FEEDS: 'false',
           SEED_DEFAULT_STORY: 'false',

@@ -21,6 +21,7 @@ export interface ErrorBody {
 const CODES_BY_STATUS: Record<number, string> = {
   400: 'bad_request',
   401: 'unauthorized',
+  403: 'forbidden',
   404: 'not_found',
   405: 'method_not_allowed',
   409: 'conflict',

@@ -1,7 +1,7 @@
 // Read access for history pages and Atom feeds: public when PUBLIC_HISTORY is on, else the token by header, cookie or query.
 import type { Context, MiddlewareHandler } from 'hono'
 import { getCookie } from 'hono/cookie'
-import { timingSafeEqual } from 'hono/utils/buffer'
+import { tokenRole } from './auth'
 import type { AppEnv } from './app-env'
 import { ApiError } from './errors'
 
@@ -16,8 +16,7 @@ export function presentedToken(c: Context<AppEnv>): string {
 
 export async function isReader(c: Context<AppEnv>): Promise<boolean> {
   if (c.env.PUBLIC_HISTORY === 'true') return true
-  const given = presentedToken(c)
-  return given !== '' && c.env.API_TOKEN !== '' && (await timingSafeEqual(given, c.env.API_TOKEN))
+  return (await tokenRole(c.env, presentedToken(c))) !== null
 }
 
 /** For machine-read routes (Atom): 401 in the one error shape when the reader is not allowed. */

@@ -43,6 +43,24 @@ describe('authentication', () => {
   })
 })
 
+describe('read-only tokens (API_READ_TOKENS)', () => {
+  it('read the API but cannot write to it', async () => {
+    const read = await api('/api/feeds', { token: 'viewer-token-0123456789' })
+    expect(read.status).toBe(200)
+    const second = await api('/api/alerts', { token: 'second-viewer-token-abcdef' })
+    expect(second.status).toBe(200)
+    const write = await api('/api/feeds', { method: 'POST', token: 'viewer-token-0123456789', json: { url: 'https://news.example.com/rss.xml' } })
+    expect(write.status).toBe(403)
+    expect((await json<ErrorBody>(write)).error.code).toBe('forbidden')
+    expect((await json<{ items: unknown[] }>(await api('/api/feeds'))).items).toHaveLength(0)
+  })
+
+  it('open the history pages and Atom feeds', async () => {
+    expect((await api('/alerts.atom?token=viewer-token-0123456789', { token: null })).status).toBe(200)
+    expect((await api('/?token=viewer-token-0123456789', { token: null })).status).toBe(200)
+  })
+})
+
 describe('POST /api/feeds', () => {
   it('adds a feed and lists it with an empty status', async () => {
     const res = await api('/api/feeds', { method: 'POST', json: { url: 'https://news.example.com/rss.xml', title: 'Desk', intervalMinutes: 15 } })

@@ -3,12 +3,12 @@ import { Hono, type Context, type MiddlewareHandler } from 'hono'
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie'
 import { HTTPException } from 'hono/http-exception'
 import { secureHeaders } from 'hono/secure-headers'
-import { timingSafeEqual } from 'hono/utils/buffer'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import type { AppEnv } from '../app-env'
 import { ApiError } from '../errors'
 import { readCursor, makeCursor } from '../pagination'
 import { TOKEN_COOKIE, isReader } from '../reader-auth'
+import { tokenRole } from '../auth'
 import { loadArticle, loadDiff, type VersionDiff } from '../version-diff'
 import { loadChanges } from './changes'
 import { currentStories, findStory, profileSummary } from '../story-lookup'
@@ -178,8 +178,8 @@ export const pageRoutes = new Hono<PageEnv>()
     const form = await c.req.parseBody()
     const token = typeof form.token === 'string' ? form.token.trim() : ''
     const next = safeReturnPath(form.next)
-    const expected = c.env.API_TOKEN
-    const valid = token !== '' && token.length <= MAX_TOKEN_LENGTH && expected !== '' && (await timingSafeEqual(token, expected))
+    // Viewers log in with a read-only token (API_READ_TOKENS); the cookie then carries no write power.
+    const valid = token.length <= MAX_TOKEN_LENGTH && (await tokenRole(c.env, token)) !== null
     if (!valid) return renderPage(c, LoginPage({ next, failed: true }), 401)
     setCookie(c, TOKEN_COOKIE, token, {
       httpOnly: true,
