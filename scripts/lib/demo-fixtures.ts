@@ -8,10 +8,29 @@ export interface ExpectedRevision {
   field: 'title' | 'summary' | 'content'
 }
 
+/**
+ * A story follow-up the demo must see raised in a stage: one alert for the story whose article is `url` (the first
+ * report), listing exactly the `alsoReportedBy` URLs (the other outlets' copies of the same development).
+ */
+export interface ExpectedFollowUp {
+  story: string
+  url: string
+  alsoReportedBy: string[]
+}
+
+/** What one stage must produce. `quiet`: new articles that must raise no alert of any kind (hard negatives). */
+export interface DemoStage {
+  name: string
+  newArticles: number
+  revisions: ExpectedRevision[]
+  followUps: ExpectedFollowUp[]
+  quiet: string[]
+}
+
 /** fixtures/demo/stages.json: the feeds to register and what each stage must produce. */
 export interface DemoManifest {
   feeds: { file: string; title: string }[]
-  stages: { name: string; newArticles: number; revisions: ExpectedRevision[] }[]
+  stages: DemoStage[]
 }
 
 /** The manifest plus, for each stage, every feed's template text (carried over from earlier stages when unchanged). */
@@ -41,12 +60,28 @@ export async function loadDemoFixtures(dir: string): Promise<DemoFixtures> {
   return { manifest, stageTemplates }
 }
 
-function parseManifest(value: unknown): DemoManifest {
-  const manifest = value as Partial<DemoManifest>
+/** Checks the shape of stages.json; a stage may leave out `followUps` and `quiet` (none expected). */
+export function parseManifest(value: unknown): DemoManifest {
+  const manifest = value as { feeds?: unknown; stages?: unknown }
   if (!Array.isArray(manifest.feeds) || !Array.isArray(manifest.stages) || manifest.stages.length === 0) {
     throw new Error('demo-fixtures: stages.json needs non-empty "feeds" and "stages" arrays')
   }
-  return manifest as DemoManifest
+  const stages = manifest.stages.map((raw: Partial<DemoStage>, index): DemoStage => {
+    const where = `demo-fixtures: stages.json stage ${index + 1}`
+    if (typeof raw.name !== 'string' || typeof raw.newArticles !== 'number' || !Array.isArray(raw.revisions)) {
+      throw new Error(`${where} needs "name", "newArticles" and "revisions"`)
+    }
+    const followUps = raw.followUps ?? []
+    const quiet = raw.quiet ?? []
+    if (!Array.isArray(followUps) || !Array.isArray(quiet)) throw new Error(`${where}: "followUps" and "quiet" must be arrays`)
+    for (const f of followUps) {
+      if (typeof f?.story !== 'string' || typeof f.url !== 'string' || !Array.isArray(f.alsoReportedBy)) {
+        throw new Error(`${where}: every follow-up needs "story", "url" and "alsoReportedBy" (an array, possibly empty)`)
+      }
+    }
+    return { name: raw.name, newArticles: raw.newArticles, revisions: raw.revisions, followUps, quiet }
+  })
+  return { feeds: manifest.feeds as DemoManifest['feeds'], stages }
 }
 
 /** What placeholders resolve against: the demo's first tick time and the fixture server's address. */

@@ -1,6 +1,8 @@
 // Turns what the demo observed through the API into readable terminal lines (pure: data in, strings out).
-import type { AlertDto, DiffOpDto, FieldChangeDto, TickCountsDto } from './storywatch-api.ts'
+import type { DeliveryDto, DemoAlertDto, DigestPreviewDto } from './demo-api.ts'
+import type { DiffOpDto, FieldChangeDto, TickCountsDto } from './storywatch-api.ts'
 import type { FixtureRequest } from './fixture-server.ts'
+import type { ReceivedWebhook } from './webhook-receiver.ts'
 
 const FIELD_LABELS: Record<string, string> = { title: 'headline', summary: 'standfirst', content: 'body' }
 
@@ -68,13 +70,47 @@ export function formatFieldChange(change: FieldChangeDto): string[] {
   return [`${label} ${words}: ${renderOps(change.ops)}`]
 }
 
-/** Lines for one alert: its type and title, the article URL, and for revisions every changed field. */
-export function formatAlert(alert: AlertDto): string[] {
-  const lines = [`▸ ${alert.type} · ${truncate(alert.title, 120)}`, `  ${alert.url}`]
+// Enough of a follow-up's explanation to see why it matched without flooding the terminal.
+const MAX_EXPLANATION_ITEMS = 8
+
+/**
+ * Lines for one alert: its type and title, the article URL, then for revisions every changed field, for follow-ups
+ * the story, score, the phrases, names and terms that carried the score, and the other outlets that reported it.
+ */
+export function formatAlert(alert: DemoAlertDto): string[] {
+  const lines = [formatAlertHeadline(alert), `  ${alert.url}`]
   if (alert.changes && alert.changes.length > 0) {
     for (const change of alert.changes) lines.push(...formatFieldChange(change).map((line) => `  ${line}`))
+  } else if (alert.type === 'follow_up' && alert.storyId !== undefined) {
+    lines.push(...formatFollowUp(alert).map((line) => `  ${line}`))
   } else if (alert.summary) {
     lines.push(`  ${truncate(alert.summary)}`)
+  }
+  return lines
+}
+
+/** One line for an alert: `▸ follow_up · <title>`. */
+export function formatAlertHeadline(alert: DemoAlertDto): string {
+  return `▸ ${alert.type} · ${truncate(alert.title, 120)}`
+}
+
+function formatFollowUp(alert: DemoAlertDto): string[] {
+  const score = typeof alert.score === 'number' ? alert.score.toFixed(2) : '?'
+  const lines = [`story: "${alert.storyTitle ?? alert.storyId}" (${alert.storyId}) · score ${score}`]
+  const e = alert.explanation
+  if (e) {
+    const list = (items: readonly string[], quote: boolean): string => {
+      const shown = items.slice(0, MAX_EXPLANATION_ITEMS).map((item) => (quote ? `"${item}"` : item))
+      return `${shown.join(', ')}${items.length > MAX_EXPLANATION_ITEMS ? `, … (${items.length - MAX_EXPLANATION_ITEMS} more)` : ''}`
+    }
+    if (e.phrases.length > 0) lines.push(`why: phrases ${list(e.phrases, true)}`)
+    if (e.entities.length > 0) lines.push(`     names ${list(e.entities, false)}`)
+    if (e.terms.length > 0) lines.push(`     terms ${list(e.terms, false)}`)
+  }
+  const others = alert.alsoReportedBy ?? []
+  if (others.length === 0) lines.push('also reported by: no other outlet')
+  for (const [index, other] of others.entries()) {
+    lines.push(`${index === 0 ? 'also reported by:' : '                 '} ${truncate(other.title, 100)}`, `                   ${other.url}`)
   }
   return lines
 }
@@ -108,4 +144,55 @@ export function formatFeedRequests(requests: readonly FixtureRequest[]): string 
   return requests
     .map((r) => `${r.method} ${r.path} → ${r.status}${r.conditional ? (r.status === 304 ? ' (If-None-Match hit)' : ' (If-None-Match, changed)') : ''}`)
     .join(' · ')
+}
+
+/**
+ * The receiver's log: one line per request (status, verification, event type, webhook-id), then one line per
+ * `webhook-id` that took more than one attempt, showing that a retry reuses the id.
+ */
+export function formatWebhookReceipts(received: readonly ReceivedWebhook[]): string[] {
+  const verified = received.filter((r) => r.verified).length
+  const types = [...new Set(received.map((r) => r.type ?? 'unknown'))].sort()
+  const lines = [`${received.length} request(s), ${verified} verified with standardwebhooks Webhook.verify; types: ${types.join(', ') || 'none'}`]
+  for (const r of received) {
+    const check = r.verified ? '✓ verified' : `✗ NOT verified (${r.error ?? 'unknown'})`
+    const note = r.verified && r.status !== 200 && r.error ? ` · ${r.error}` : ''
+    lines.push(`${r.status} ${check} · ${r.type ?? 'no type'} · webhook-id ${r.webhookId ?? 'none'}${note}`)
+  }
+  const byId = new Map<string, ReceivedWebhook[]>()
+  for (const r of received) if (r.webhookId) byId.set(r.webhookId, [...(byId.get(r.webhookId) ?? []), r])
+  for (const [id, attempts] of byId) {
+    if (attempts.length > 1) lines.push(`retried: ${id} answered ${attempts.map((a) => a.status).join(' then ')}, the same webhook-id each time`)
+  }
+  return lines
+}
+
+/** One line per delivery record: `delivered after 2 attempts (503, 200)`. */
+export function formatDeliveries(deliveries: readonly DeliveryDto[]): string[] {
+  return deliveries.map((d) => {
+    const codes = d.attempts.map((a) => a.statusCode ?? a.error ?? '?').join(', ')
+    return `${d.id} · ${d.type} · ${d.status} after ${d.attempts.length} attempt(s) (${codes})`
+  })
+}
+
+// The lines of a digest's text part worth showing in a terminal: headings, item titles, other outlets, headline changes.
+const DIGEST_OUTLINE = /^(\* |  (Also reported by|Was|Now): )/
+
+/**
+ * The digest preview's subject, then an outline of its text part: its opening line, each section heading and, for
+ * each item, its title line and the lines saying who else reported it or how its headline changed.
+ */
+export function formatDigestPreview(preview: DigestPreviewDto, maxLines = 16): string[] {
+  const text = preview.text.split(/\r?\n/)
+  const outline: string[] = []
+  text.forEach((line, index) => {
+    if (line.trim() === '' || line === preview.subject || /^=+$/.test(line)) return
+    const isHeading = /^=+$/.test(text[index + 1] ?? '')
+    if (outline.length === 0 || isHeading || DIGEST_OUTLINE.test(line)) outline.push(isHeading ? `${line}:` : line)
+  })
+  // truncate() flattens whitespace; keep each line's indent, which shows what belongs to which item.
+  const shown = outline.slice(0, maxLines).map((line) => `│ ${/^\s*/.exec(line)?.[0] ?? ''}${truncate(line, 150)}`)
+  if (outline.length > maxLines) shown.push(`│ … (${outline.length - maxLines} more)`)
+  const size = `${text.length} lines of text, ${Buffer.byteLength(preview.html)} bytes of HTML`
+  return [`subject: ${preview.subject}`, ...shown, `(${size})`]
 }

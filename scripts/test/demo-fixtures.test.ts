@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict'
 import { fileURLToPath } from 'node:url'
 import { describe, it } from 'node:test'
-import { loadDemoFixtures, renderFixture } from '../lib/demo-fixtures.ts'
+import { loadDemoFixtures, parseManifest, renderFixture } from '../lib/demo-fixtures.ts'
 
 const DEMO_DIR = fileURLToPath(new URL('../../fixtures/demo/', import.meta.url))
 const context = { baseTime: new Date('2026-05-07T21:00:00Z'), baseUrl: 'http://127.0.0.1:4000' }
@@ -65,6 +65,51 @@ describe('fixtures/demo', async () => {
       }
       assert.deepEqual(edits, stage.revisions.map((r) => `${r.url} ${r.field}`))
     })
+
+    it(`stage ${index + 1} brings every follow-up, every other outlet's copy and every hard negative as a new item`, () => {
+      const before = new Set((stageItems[index - 1] ?? []).map((i) => i.url))
+      const added = new Set((stageItems[index] ?? []).filter((i) => !before.has(i.url)).map((i) => i.url))
+      const named = [...stage.followUps.flatMap((f) => [f.url, ...f.alsoReportedBy]), ...stage.quiet]
+      for (const url of named) assert.ok(added.has(url), `${url} is not a new item of stage ${index + 1}`)
+    })
+
+    it(`stage ${index + 1} dates each follow-up's first report before the other outlets' copies`, () => {
+      // The Worker treats the earliest report of a development as its first; alsoReportedBy lists the rest.
+      const published = new Map((stageTemplates[index] ? [...stageTemplates[index].values()] : []).flatMap((text) => publishedDates(renderFixture(text, context))))
+      for (const followUp of stage.followUps) {
+        const first = published.get(followUp.url)
+        assert.ok(first !== undefined, `no date for ${followUp.url}`)
+        for (const other of followUp.alsoReportedBy) assert.ok((published.get(other) ?? 0) > first, `${other} is not dated after ${followUp.url}`)
+      }
+    })
+  })
+
+  it('has at least one follow-up reported by two outlets, one hard negative, and no follow-up in stage 1', () => {
+    // A feed's first poll is its back catalogue: recorded, never alerted, so follow-ups must come later.
+    assert.deepEqual(manifest.stages[0]?.followUps, [])
+    assert.ok(manifest.stages.some((stage) => stage.followUps.some((f) => f.alsoReportedBy.length > 0)))
+    assert.ok(manifest.stages.some((stage) => stage.quiet.length > 0))
+  })
+})
+
+/** Publication time (ms) of every item of a rendered feed, by URL: RSS pubDate or Atom published. */
+function publishedDates(xml: string): [string, number][] {
+  return [...xml.matchAll(/<(item|entry)>([\s\S]*?)<\/\1>/g)].map(([, kind, block = '']) => {
+    const url = (kind === 'item' ? /<link>([^<]*)<\/link>/ : /<link rel="alternate"[^>]*href="([^"]+)"/).exec(block)?.[1] ?? ''
+    const date = (kind === 'item' ? /<pubDate>([^<]*)<\/pubDate>/ : /<published>([^<]*)<\/published>/).exec(block)?.[1] ?? ''
+    return [url, Date.parse(date)]
+  })
+}
+
+describe('parseManifest', () => {
+  it('treats a stage without followUps or quiet as expecting none', () => {
+    const manifest = parseManifest({ feeds: [{ file: 'a.xml', title: 'A' }], stages: [{ name: 's', newArticles: 1, revisions: [] }] })
+    assert.deepEqual(manifest.stages[0], { name: 's', newArticles: 1, revisions: [], followUps: [], quiet: [] })
+  })
+
+  it('rejects a follow-up without its alsoReportedBy list', () => {
+    const stages = [{ name: 's', newArticles: 1, revisions: [], followUps: [{ story: 'x', url: 'https://n.example/a' }] }]
+    assert.throws(() => parseManifest({ feeds: [], stages }), /alsoReportedBy/)
   })
 })
 

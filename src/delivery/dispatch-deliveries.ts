@@ -80,7 +80,8 @@ export function newDeliveryRecord(id: string, endpoint: WebhookEndpoint, alert: 
 
 /** Sends one signed request and classifies it; nothing stored. */
 export async function sendSigned(ctx: DeliveryContext, endpoint: WebhookEndpoint, msgId: string, body: string, nowMs: number): Promise<{ outcome: SendOutcome; attempt: DeliveryAttempt }> {
-  const headers = webhookHeaders(activeSecrets(endpoint, nowMs), msgId, nowMs, body)
+  // Signed with the time of sending, not the tick's scheduled time: receivers reject timestamps minutes old.
+  const headers = webhookHeaders(activeSecrets(endpoint, nowMs), msgId, Date.now(), body)
   const outcome = await sendWebhook(ctx.fetch, { url: endpoint.url, body, headers }, {
     timeoutMs: ctx.timeoutMs,
     allowLoopback: ctx.allowLoopback,

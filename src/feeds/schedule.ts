@@ -72,10 +72,11 @@ export function feedHost(url: string): string {
 }
 
 /**
- * Which due feeds this tick polls: at most `maxPerTick`, at most `maxPerHost` of one host, starting at a rotating
- * offset (the tick's slot number), so every due feed gets its turn without a stored cursor.
+ * Which due feeds this tick polls: at most `maxPerTick`, at most `maxPerHost` of one host. Both windows rotate with the
+ * tick's slot number — within each host's feeds and across hosts — so every due feed gets its turn without a stored
+ * cursor, even when one publisher has hundreds of feeds.
  */
-export function pickFeedsForTick<T extends { feed: { id: string; url: string } }>(
+export function pickFeedsForTick<T extends { id: string; url: string }>(
   due: readonly T[],
   nowMs: number,
   periodMinutes: number,
@@ -83,17 +84,51 @@ export function pickFeedsForTick<T extends { feed: { id: string; url: string } }
 ): { picked: T[]; deferred: number } {
   if (due.length === 0) return { picked: [], deferred: 0 }
   const slot = Math.floor(nowMs / (periodMinutes * 60_000))
-  const start = (slot * limits.maxPerTick) % due.length
-  const rotated = [...due.slice(start), ...due.slice(0, start)]
-  const perHost = new Map<string, number>()
+  const byHost = new Map<string, T[]>()
+  for (const feed of [...due].sort((a, b) => a.id.localeCompare(b.id))) {
+    const host = feedHost(feed.url)
+    const group = byHost.get(host)
+    if (group) group.push(feed)
+    else byHost.set(host, [feed])
+  }
+  // Each host offers its next `maxPerHost` feeds, a window that moves on by that much every tick.
+  const offers = [...byHost.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([, group]) => {
+      const take = Math.min(limits.maxPerHost, group.length)
+      const start = (slot * take) % group.length
+      return Array.from({ length: take }, (_, i) => group[(start + i) % group.length] as T)
+    })
+  // Hosts take turns, starting from a host that moves on every tick, one feed each round.
+  const first = (slot * limits.maxPerTick) % offers.length
+  const hosts = [...offers.slice(first), ...offers.slice(0, first)]
   const picked: T[] = []
-  for (const entry of rotated) {
-    if (picked.length >= limits.maxPerTick) break
-    const host = feedHost(entry.feed.url)
-    const n = perHost.get(host) ?? 0
-    if (n >= limits.maxPerHost) continue
-    perHost.set(host, n + 1)
-    picked.push(entry)
+  for (let round = 0; picked.length < limits.maxPerTick; round++) {
+    let added = false
+    for (const offer of hosts) {
+      const feed = offer[round]
+      if (feed === undefined) continue
+      picked.push(feed)
+      added = true
+      if (picked.length >= limits.maxPerTick) break
+    }
+    if (!added) break
   }
   return { picked, deferred: due.length - picked.length }
+}
+
+/**
+ * Whether a due feed is polled now, given its state: not while disabled, not before the publisher's hint allows, not
+ * while backing off after failures. Used by the cron and by the queue consumer alike.
+ */
+export function pollVerdict(
+  feed: { id: string; intervalMinutes: number },
+  state: { disabled: unknown; minIntervalMinutes: number | null; retryAt: string | null } | null,
+  nowMs: number,
+  periodMinutes: number,
+): 'poll' | 'disabled' | 'hint' | 'backoff' {
+  if (state?.disabled) return 'disabled'
+  if (!isDueWithHint(feed, state?.minIntervalMinutes ?? null, nowMs, periodMinutes)) return 'hint'
+  if (state?.retryAt != null && Date.parse(state.retryAt) > nowMs) return 'backoff'
+  return 'poll'
 }

@@ -5,7 +5,7 @@ import type { TickDeps } from './run-tick'
 import { refreshFeed } from './refresh-feed'
 import { followStories } from './track-stories'
 import { emptyFeedState } from '../feeds/feed-store'
-import { feedHost } from '../feeds/schedule'
+import { feedHost, pollVerdict } from '../feeds/schedule'
 import { KeyedMutex } from '../core/keyed-mutex'
 import { mapLimit } from '../core/map-limit'
 
@@ -35,6 +35,8 @@ export interface FeedBatchSummary {
   acked: number
   retried: number
   unknownFeeds: number
+  /** Acknowledged without a poll: disabled, waiting for the publisher's hint, or backing off. */
+  skipped: number
   newArticles: number
   revisedArticles: number
   failed: number
@@ -51,7 +53,7 @@ function isFeedMessage(body: unknown): body is FeedQueueMessage {
  * feed's own backoff decides when it is tried again.
  */
 export async function consumeFeedBatch(deps: TickDeps, batch: MessageBatch<unknown>, nowMs: number): Promise<FeedBatchSummary> {
-  const summary: FeedBatchSummary = { messages: batch.messages.length, polled: 0, acked: 0, retried: 0, unknownFeeds: 0, newArticles: 0, revisedArticles: 0, failed: 0 }
+  const summary: FeedBatchSummary = { messages: batch.messages.length, polled: 0, acked: 0, retried: 0, unknownFeeds: 0, skipped: 0, newArticles: 0, revisedArticles: 0, failed: 0 }
   const feeds = new Map(((await deps.feeds.listFeeds()) ?? []).map((f) => [f.id, f]))
   const hostLock = new KeyedMutex()
   const results: RefreshResult[] = []
@@ -66,9 +68,11 @@ export async function consumeFeedBatch(deps: TickDeps, batch: MessageBatch<unkno
       return
     }
     const state = await deps.feeds.getState(feed.id)
-    if (state?.disabled) {
+    // The cron enqueued every feed due by its interval; the state decides (disabled, publisher hint, backoff).
+    if (pollVerdict(feed, state, isFeedMessage(body) ? body.tick : nowMs, deps.settings.cronPeriodMinutes) !== 'poll') {
       message.ack()
       summary.acked++
+      summary.skipped++
       return
     }
     const result = await hostLock.run(feedHost(feed.url), () => refreshFeed(deps, feed, state, nowMs))

@@ -140,7 +140,14 @@ async function createDeliveries(
         if (deps.deliveryQueue && existing.status === 'pending' && existing.attempts.length === 0) toEnqueue.push(id)
         continue
       }
-      const body = buildDeliveryBody(endpoint, alert, { publicBaseUrl: deps.settings.publicBaseUrl, feedTitle: feedTitles.get(alert.feedId) ?? null })
+      let body: string
+      try {
+        body = buildDeliveryBody(endpoint, alert, { publicBaseUrl: deps.settings.publicBaseUrl, feedTitle: feedTitles.get(alert.feedId) ?? null })
+      } catch (err) {
+        // One alert that cannot become a body must not stop every later delivery: it is skipped, and logged.
+        console.error(`webhooks: alert ${alert.id} cannot be delivered to ${endpoint.id}`, err)
+        continue
+      }
       const record = newDeliveryRecord(id, endpoint, alert, body, nowMs)
       // Outbox key first: a record never exists without the key that will send it.
       if (!deps.deliveryQueue) await store.enqueueOutbox(nowMs, id)

@@ -73,6 +73,15 @@ function hintMinutes(hints: CacheHints, ttlMinutes: number | null, periodMinutes
  * State after a poll that found nothing new; null when nothing worth a KV write changed. Validators alone are not
  * worth one: servers that rotate ETag or Last-Modified on every request would otherwise cost a write per feed per tick.
  */
+/**
+ * A 304 or an identical body carries only header hints; the feed's own <ttl> was read with the last parsed body and is
+ * part of the stored hint, so the larger of the two is kept (the next parsed body refreshes it).
+ */
+function keepHint(state: FeedState, headerHint: number | null): number | null {
+  const kept = Math.max(headerHint ?? 0, state.minIntervalMinutes ?? 0)
+  return kept > 0 ? kept : null
+}
+
 function healthyState(state: FeedState, validators: FeedValidators, nowIso: string, minIntervalMinutes: number | null): FeedState | null {
   if (!needsRecoveryWrite(state) && state.minIntervalMinutes === minIntervalMinutes) return null
   return { ...state, validators, lastCheckedAt: nowIso, lastSuccessAt: nowIso, consecutiveFailures: 0, retryAt: null, failingSince: null, minIntervalMinutes }
@@ -149,12 +158,12 @@ async function pollFeed(deps: RefreshDeps, feed: FeedConfig, stored: FeedState |
     case 'failed':
       return fail(fetched.code, fetched.message, fetched.retryAfterSeconds)
     case 'not_modified': {
-      const next = healthyState(state, state.validators, nowIso, hintMinutes(fetched.hints, null, deps.settings.cronPeriodMinutes) ?? state.minIntervalMinutes)
+      const next = healthyState(state, state.validators, nowIso, keepHint(state, hintMinutes(fetched.hints, null, deps.settings.cronPeriodMinutes)))
       if (next) await deps.feeds.putState(next)
       return { ...base, outcome: 'not_modified', stateWritten: next !== null }
     }
     case 'unchanged_body': {
-      const next = healthyState(state, fetched.validators, nowIso, hintMinutes(fetched.hints, null, deps.settings.cronPeriodMinutes) ?? state.minIntervalMinutes)
+      const next = healthyState(state, fetched.validators, nowIso, keepHint(state, hintMinutes(fetched.hints, null, deps.settings.cronPeriodMinutes)))
       if (next) await deps.feeds.putState(next)
       return { ...base, outcome: 'unchanged', stateWritten: next !== null }
     }

@@ -7,7 +7,8 @@ import { followStories } from './track-stories'
 import type { StoryStore } from '../stories/story-store'
 import { refreshFeed } from './refresh-feed'
 import { defaultFeedConfigs } from '../feeds/feed-registry'
-import { cronPeriodMinutes, feedHost, isDue, isDueWithHint, pickFeedsForTick } from '../feeds/schedule'
+import { cronPeriodMinutes, feedHost, isDue, pickFeedsForTick, pollVerdict } from '../feeds/schedule'
+import type { FeedState } from '../model/feed'
 import { KeyedMutex } from '../core/keyed-mutex'
 import { enqueueFeeds, type FeedQueueMessage } from './consume-feeds'
 import { mapLimit } from '../core/map-limit'
@@ -48,29 +49,33 @@ export async function runTick(deps: TickDeps, nowMs: number, cron: string | null
   const feeds = await loadFeeds(deps, nowIso)
   const period = cronPeriodMinutes(cron)
   const due = feeds.filter((f) => isDue(f, nowMs, period))
-  const states = await mapLimit(due, 16, (f) => deps.feeds.getState(f.id))
-  const withState = due.map((feed, i) => ({ feed, state: states[i] ?? null }))
-  const disabled = withState.filter(({ state }) => state?.disabled).length
-  const waiting = withState.filter(({ feed, state }) => !state?.disabled && !isDueWithHint(feed, state?.minIntervalMinutes ?? null, nowMs, period))
-  const runnable = withState.filter(
-    ({ feed, state }) =>
-      !state?.disabled &&
-      isDueWithHint(feed, state?.minIntervalMinutes ?? null, nowMs, period) &&
-      (state?.retryAt == null || Date.parse(state.retryAt) <= nowMs),
-  )
-
   let results: RefreshResult[] = []
   let enqueued = 0
   let deferred = 0
+  let disabled = 0
+  let waiting = 0
+  let backingOff = 0
   if (deps.feedQueue) {
-    // Fan-out: the cron only decides which feeds are due; the queue consumer polls them (src/pipeline/consume-feeds.ts).
-    enqueued = await enqueueFeeds(deps.feedQueue, runnable.map(({ feed }) => feed.id), nowMs)
+    // Fan-out: the cron only decides which feeds are due, without reading their states (thousands of reads would
+    // pass the 1,000 KV operations an invocation may make); the queue consumer checks each state before polling.
+    enqueued = await enqueueFeeds(deps.feedQueue, due.map((f) => f.id), nowMs)
   } else {
-    const pick = pickFeedsForTick(runnable, nowMs, period, { maxPerTick: deps.settings.maxFeedsPerTick, maxPerHost: deps.settings.maxFeedsPerHostPerTick })
+    // Bounded: pick the tick's feeds first, then read only their states.
+    const pick = pickFeedsForTick(due, nowMs, period, { maxPerTick: deps.settings.maxFeedsPerTick, maxPerHost: deps.settings.maxFeedsPerHostPerTick })
     deferred = pick.deferred
+    const states = await mapLimit(pick.picked, 16, (f) => deps.feeds.getState(f.id))
+    const runnable: { feed: FeedConfig; state: FeedState | null }[] = []
+    for (const [i, feed] of pick.picked.entries()) {
+      const state = states[i] ?? null
+      const verdict = pollVerdict(feed, state, nowMs, period)
+      if (verdict === 'disabled') disabled++
+      else if (verdict === 'hint') waiting++
+      else if (verdict === 'backoff') backingOff++
+      else runnable.push({ feed, state })
+    }
     const hostLock = new KeyedMutex()
     // refreshFeed contains every failure of its feed, so one feed never stops the others; one host at a time.
-    results = await mapLimit(pick.picked, deps.settings.fetchConcurrency, ({ feed, state }): Promise<RefreshResult> =>
+    results = await mapLimit(runnable, deps.settings.fetchConcurrency, ({ feed, state }): Promise<RefreshResult> =>
       hostLock.run(feedHost(feed.url), () => refreshFeed(deps, feed, state, nowMs)),
     )
   }
@@ -97,10 +102,10 @@ export async function runTick(deps: TickDeps, nowMs: number, cron: string | null
     feedsTotal: feeds.length,
     feedsDue: due.length,
     feedsDisabled: disabled,
-    feedsWaitingForHint: waiting.length,
+    feedsWaitingForHint: waiting,
     feedsEnqueued: enqueued,
     feedsDeferred: deferred,
-    backingOff: due.length - runnable.length,
+    backingOff,
     feedsPolled: results.length,
     notModified: count('not_modified'),
     unchanged: count('unchanged'),
