@@ -29,10 +29,15 @@ function tomlString(text: string): string {
 /**
  * Rewrites the project's wrangler.toml for the load run: `main` at `mainPath` (absolute, since the config lives in a
  * temporary directory), `LOAD_VARS` set in `[vars]`, and the feed queue, its consumer and its dead-letter consumer
- * appended. Throws when the file already binds the feed queue (two producer tables would be ambiguous) or lacks the
- * lines it must rewrite, naming what it expected.
+ * appended; `noBundle` when `mainPath` is already a bundle. Throws when the file already binds the feed queue (two
+ * producer tables would be ambiguous) or lacks the lines it must rewrite, naming what it expected.
  */
-export function loadWranglerConfig(toml: string, mainPath: string, queue: LoadQueueSettings = LOAD_QUEUE_SETTINGS): string {
+export function loadWranglerConfig(
+  toml: string,
+  mainPath: string,
+  options: { noBundle?: boolean; queue?: LoadQueueSettings } = {},
+): string {
+  const queue = options.queue ?? LOAD_QUEUE_SETTINGS
   const lines = toml.split(/\r?\n/)
   const active = lines.filter((line) => !/^\s*#/.test(line))
   if (active.some((line) => /^\s*queue\s*=\s*["']storywatch-feeds/.test(line) || /^\s*binding\s*=\s*["']FEED_QUEUE["']/.test(line))) {
@@ -41,6 +46,8 @@ export function loadWranglerConfig(toml: string, mainPath: string, queue: LoadQu
   const mainAt = lines.findIndex((line) => /^\s*main\s*=/.test(line))
   if (mainAt === -1) throw new Error('load-config: wrangler.toml has no top-level `main = …` line to point at the Worker entry')
   lines[mainAt] = `main = ${tomlString(mainPath)}`
+  // A top-level key, so it goes right after `main`, before any table header.
+  if (options.noBundle) lines.splice(mainAt + 1, 0, 'no_bundle = true')
 
   const varsAt = lines.findIndex((line) => /^\s*\[vars\]\s*(#.*)?$/.test(line))
   if (varsAt === -1) throw new Error('load-config: wrangler.toml has no [vars] table')

@@ -82,6 +82,8 @@ export function parseShimKvLine(line: string): ShimKvLine | null {
 
 /** Whether a wrangler line reports a failure worth showing (an uncaught error, a failed batch, a dead letter). */
 export function isErrorLine(line: string): boolean {
+  // Offline, wrangler logs a failed Request.cf download (with an Error line) on start: noise, not a failure.
+  if (/Request\.cf|ENOTFOUND workers\.cloudflare\.com/.test(line)) return false
   return /\[ERROR\]|✘|Uncaught|Error:|dead letter queue|Dropped message/.test(line)
 }
 

@@ -4,10 +4,25 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs'
 /** One workerd process and its resident memory, in KB. */
 export interface WorkerdMemory {
   pid: number
+  role: WorkerdRole
   /** Peak resident set since the last reset (VmHWM). */
   peakKb: number
   /** Resident set when the peak was reset (VmRSS then). */
   baselineKb: number | null
+}
+
+/**
+ * Which workerd this is: wrangler dev runs the Worker (with Miniflare's KV and Queues simulators) in one workerd, started
+ * with an inspector, and its dev proxy (the HTTP entry on the chosen port) in another.
+ */
+export type WorkerdRole = 'runtime' | 'proxy'
+
+export function workerdRole(pid: number): WorkerdRole {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('--inspector-addr') ? 'runtime' : 'proxy'
+  } catch {
+    return 'proxy'
+  }
 }
 
 /** The pids of every process named workerd in process group `pgid` (wrangler spawned detached leads its own group). */
@@ -64,7 +79,7 @@ export function readPeaks(baselines: ReadonlyMap<number, number | null>): Worker
   for (const [pid, baselineKb] of baselines) {
     try {
       const peakKb = statusKb(pid, 'VmHWM')
-      if (peakKb !== null) peaks.push({ pid, peakKb, baselineKb })
+      if (peakKb !== null) peaks.push({ pid, role: workerdRole(pid), peakKb, baselineKb })
     } catch {
       // Gone.
     }

@@ -72,18 +72,10 @@ export function feedHost(url: string): string {
 }
 
 /**
- * Which due feeds this tick polls: at most `maxPerTick`, at most `maxPerHost` of one host. Both windows rotate with the
- * tick's slot number — within each host's feeds and across hosts — so every due feed gets its turn without a stored
- * cursor, even when one publisher has hundreds of feeds.
+ * The order in which due feeds take turns: hosts interleaved (one feed of each host, then the next of each…), hosts and
+ * feeds by id, so one publisher's hundreds of feeds do not bunch together.
  */
-export function pickFeedsForTick<T extends { id: string; url: string }>(
-  due: readonly T[],
-  nowMs: number,
-  periodMinutes: number,
-  limits: { maxPerTick: number; maxPerHost: number },
-): { picked: T[]; deferred: number } {
-  if (due.length === 0) return { picked: [], deferred: 0 }
-  const slot = Math.floor(nowMs / (periodMinutes * 60_000))
+export function rotationOrder<T extends { id: string; url: string }>(due: readonly T[]): T[] {
   const byHost = new Map<string, T[]>()
   for (const feed of [...due].sort((a, b) => a.id.localeCompare(b.id))) {
     const host = feedHost(feed.url)
@@ -91,30 +83,55 @@ export function pickFeedsForTick<T extends { id: string; url: string }>(
     if (group) group.push(feed)
     else byHost.set(host, [feed])
   }
-  // Each host offers its next `maxPerHost` feeds, a window that moves on by that much every tick.
-  const offers = [...byHost.entries()]
-    .sort(([a], [b]) => a.localeCompare(b))
-    .map(([, group]) => {
-      const take = Math.min(limits.maxPerHost, group.length)
-      const start = (slot * take) % group.length
-      return Array.from({ length: take }, (_, i) => group[(start + i) % group.length] as T)
-    })
-  // Hosts take turns, starting from a host that moves on every tick, one feed each round.
-  const first = (slot * limits.maxPerTick) % offers.length
-  const hosts = [...offers.slice(first), ...offers.slice(0, first)]
-  const picked: T[] = []
-  for (let round = 0; picked.length < limits.maxPerTick; round++) {
-    let added = false
-    for (const offer of hosts) {
-      const feed = offer[round]
-      if (feed === undefined) continue
-      picked.push(feed)
-      added = true
-      if (picked.length >= limits.maxPerTick) break
-    }
-    if (!added) break
+  const groups = [...byHost.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([, g]) => g)
+  const order: T[] = []
+  for (let round = 0; order.length < due.length; round++) for (const g of groups) if (g[round] !== undefined) order.push(g[round] as T)
+  return order
+}
+
+/** True when the tick's bounds will leave some due feeds out (only then is a rotation cursor worth reading). */
+export function boundsBite(due: readonly { url: string }[], limits: { maxPerTick: number; maxPerHost: number }): boolean {
+  if (due.length > limits.maxPerTick) return true
+  const perHost = new Map<string, number>()
+  for (const f of due) {
+    const n = (perHost.get(feedHost(f.url)) ?? 0) + 1
+    if (n > limits.maxPerHost) return true
+    perHost.set(feedHost(f.url), n)
   }
-  return { picked, deferred: due.length - picked.length }
+  return false
+}
+
+/**
+ * Which due feeds this tick polls: walking the rotation order from `cursor`, at most `maxPerTick`, at most `maxPerHost`
+ * of one host. The next cursor is the first feed skipped for its host's limit (so it goes first next time), else the
+ * feed after the last one taken: every due feed gets its turn.
+ */
+export function pickFeedsForTick<T extends { id: string; url: string }>(
+  due: readonly T[],
+  cursor: number,
+  limits: { maxPerTick: number; maxPerHost: number },
+): { picked: T[]; deferred: number; nextCursor: number } {
+  const order = rotationOrder(due)
+  if (order.length === 0) return { picked: [], deferred: 0, nextCursor: 0 }
+  const start = ((cursor % order.length) + order.length) % order.length
+  const perHost = new Map<string, number>()
+  const picked: T[] = []
+  let firstSkipped: number | null = null
+  let scanned = 0
+  for (; scanned < order.length && picked.length < limits.maxPerTick; scanned++) {
+    const index = (start + scanned) % order.length
+    const feed = order[index] as T
+    const host = feedHost(feed.url)
+    const n = perHost.get(host) ?? 0
+    if (n >= limits.maxPerHost) {
+      firstSkipped ??= index
+      continue
+    }
+    perHost.set(host, n + 1)
+    picked.push(feed)
+  }
+  const nextCursor = firstSkipped ?? (start + scanned) % order.length
+  return { picked, deferred: due.length - picked.length, nextCursor }
 }
 
 /**

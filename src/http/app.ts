@@ -1,7 +1,7 @@
 // The Hono app: routes under /api (token-protected except /api/health) and the one error funnel.
 import { Hono } from 'hono'
 import type { AppEnv } from './app-env'
-import { requireToken } from './auth'
+import { requireAdmin, requireToken } from './auth'
 import { renderError, renderNotFound } from './errors'
 import { healthRoutes } from './routes/health'
 import { feedRoutes, opmlExportRoute } from './routes/feeds'
@@ -26,6 +26,10 @@ export function createApp(): Hono<AppEnv> {
   app.route('/api/alerts', alertRoutes)
   app.route('/api/changes', changeRoutes)
   app.route('/api/stories', storyRoutes)
+  app.use('/api/webhooks/*', requireAdmin)
+  app.use('/api/webhooks', requireAdmin)
+  app.use('/api/digests/*', requireAdmin)
+  app.use('/api/digests', requireAdmin)
   app.route('/api/webhooks', webhookRoutes)
   app.route('/api/digests', digestRoutes)
   app.route('/changes.atom', changesAtomRoute)

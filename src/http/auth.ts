@@ -41,3 +41,13 @@ export const requireToken: MiddlewareHandler<AppEnv> = async (c, next) => {
   }
   await next()
 }
+
+/**
+ * Admin only, even for reads: webhook endpoints (a Slack webhook URL is itself a credential), their delivery attempts,
+ * and digest subscribers and previews (which carry a working unsubscribe link).
+ */
+export const requireAdmin: MiddlewareHandler<AppEnv> = async (c, next) => {
+  const given = /^Bearer\s+(\S+)\s*$/i.exec(c.req.header('authorization') ?? '')?.[1] ?? ''
+  if ((await tokenRole(c.env, given)) !== 'admin') throw new ApiError(403, 'forbidden', 'this route needs the admin token')
+  await next()
+}

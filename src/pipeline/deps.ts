@@ -6,6 +6,7 @@ import { ArticleStore } from '../articles/article-store'
 import { AlertStore } from '../alerts/alert-store'
 import { TrackedPagesStore } from '../articles/tracked-pages-store'
 import { StoryStore } from '../stories/story-store'
+import { HeartbeatStore } from './heartbeat-store'
 import { WebhookStore } from '../delivery/webhook-store'
 import type { DeliveryMessage } from '../delivery/webhook-model'
 import { countingKv } from '../storage/counting-kv'
@@ -36,6 +37,7 @@ export function createDeps(env: Env): TickDeps {
     pagesFetched: new Set<string>(),
     trackedPages: new TrackedPagesStore(kv),
     stories: new StoryStore(kv),
+    heartbeat: new HeartbeatStore(kv),
     webhooks: new WebhookStore(kv),
     // Optional binding that `wrangler types` does not know about: the KV outbox is used without it.
     deliveryQueue: (env as { DELIVERY_QUEUE?: Queue<DeliveryMessage> }).DELIVERY_QUEUE ?? null,

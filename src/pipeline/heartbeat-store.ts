@@ -14,4 +14,14 @@ export class HeartbeatStore {
   async write(summary: TickSummary): Promise<void> {
     await putJson(this.kv, KEYS.lastTick(), summary)
   }
+
+  /** Where the bounded tick's rotation resumes (0 before the bounds ever bit). */
+  async readCursor(): Promise<number> {
+    const value = await getJson<{ position: number }>(this.kv, KEYS.tickCursor())
+    return value?.position ?? 0
+  }
+
+  async writeCursor(position: number): Promise<void> {
+    await putJson(this.kv, KEYS.tickCursor(), { position })
+  }
 }

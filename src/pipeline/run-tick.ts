@@ -7,7 +7,7 @@ import { followStories } from './track-stories'
 import type { StoryStore } from '../stories/story-store'
 import { refreshFeed } from './refresh-feed'
 import { defaultFeedConfigs } from '../feeds/feed-registry'
-import { cronPeriodMinutes, feedHost, isDue, pickFeedsForTick, pollVerdict } from '../feeds/schedule'
+import { boundsBite, cronPeriodMinutes, feedHost, isDue, pickFeedsForTick, pollVerdict } from '../feeds/schedule'
 import type { FeedState } from '../model/feed'
 import { KeyedMutex } from '../core/keyed-mutex'
 import { enqueueFeeds, type FeedQueueMessage } from './consume-feeds'
@@ -26,6 +26,7 @@ export interface TickDeps extends RecheckDeps, WebhookDeps {
   kv: KVNamespace
   /** Live KV operation counts of this invocation (from storage/counting-kv). */
   kvCounts: KvCounts
+  heartbeat: HeartbeatStore
   /** Outbound fetches of this invocation (counted in deps.fetch). */
   subrequests: { fetches: number }
 }
@@ -61,7 +62,12 @@ export async function runTick(deps: TickDeps, nowMs: number, cron: string | null
     enqueued = await enqueueFeeds(deps.feedQueue, due.map((f) => f.id), nowMs)
   } else {
     // Bounded: pick the tick's feeds first, then read only their states.
-    const pick = pickFeedsForTick(due, nowMs, period, { maxPerTick: deps.settings.maxFeedsPerTick, maxPerHost: deps.settings.maxFeedsPerHostPerTick })
+    const limits = { maxPerTick: deps.settings.maxFeedsPerTick, maxPerHost: deps.settings.maxFeedsPerHostPerTick }
+    // The rotation cursor is read and written only by deployments whose bounds bite (more due feeds than a tick polls).
+    const bite = boundsBite(due, limits)
+    const cursor = bite ? await deps.heartbeat.readCursor() : 0
+    const pick = pickFeedsForTick(due, cursor, limits)
+    if (bite && pick.nextCursor !== cursor) await deps.heartbeat.writeCursor(pick.nextCursor)
     deferred = pick.deferred
     const states = await mapLimit(pick.picked, 16, (f) => deps.feeds.getState(f.id))
     const runnable: { feed: FeedConfig; state: FeedState | null }[] = []
@@ -123,6 +129,6 @@ export async function runTick(deps: TickDeps, nowMs: number, cron: string | null
     subrequests: deps.subrequests.fetches,
     queueMessages: enqueued + webhooks.enqueued,
   }
-  await new HeartbeatStore(deps.kv).write(summary)
+  await deps.heartbeat.write(summary)
   return summary
 }

@@ -78,6 +78,8 @@ export const KEYS = {
   /** The KV outbox (no queue bound): a pending delivery due at `dueMs`, listed oldest (most overdue) first. */
   webhookOutbox: (dueMs: number, deliveryId: string): string => `webhook-outbox:${String(Math.max(0, Math.floor(dueMs))).padStart(13, '0')}:${deliveryId}`,
   webhookOutboxPrefix: (): string => 'webhook-outbox:',
+  /** Where the bounded tick's rotation of due feeds resumes; written only when more feeds are due than a tick polls. */
+  tickCursor: (): string => 'tick:cursor',
   /** The heartbeat: the last tick's time and counts (the one key every tick writes). */
   lastTick: (): string => 'tick:last',
   /** An email digest subscription (address, schedule, filters); written only by the API, deleted on unsubscribe. */

@@ -55,6 +55,12 @@ describe('read-only tokens (API_READ_TOKENS)', () => {
     expect((await json<{ items: unknown[] }>(await api('/api/feeds'))).items).toHaveLength(0)
   })
 
+  it.each(['/api/webhooks', '/api/digests'])('cannot read %s, whose contents are credentials', async (path) => {
+    const res = await api(path, { token: 'viewer-token-0123456789' })
+    expect(res.status).toBe(403)
+    expect((await api(path)).status).toBe(200)
+  })
+
   it('open the history pages and Atom feeds', async () => {
     expect((await api('/alerts.atom?token=viewer-token-0123456789', { token: null })).status).toBe(200)
     expect((await api('/?token=viewer-token-0123456789', { token: null })).status).toBe(200)

@@ -54,6 +54,7 @@ describe('bounded ticks without a queue', () => {
     await tick(T0 + 5 * MIN)
     const polled = new Set(network.requests.map((r) => r.url))
     expect(polled.size).toBe(40)
+    expect(network.requests).toHaveLength(60)
   })
 
   it('polls at most 5 feeds of one host per tick', async () => {
@@ -64,6 +65,10 @@ describe('bounded ticks without a queue', () => {
     }
     await tick(T0)
     expect(await lastTick()).toMatchObject({ feedsDue: 12, feedsPolled: 5, feedsDeferred: 7 })
+    await tick(T0 + 5 * MIN)
+    await tick(T0 + 10 * MIN)
+    // three ticks of five: every one of the twelve feeds has had its turn
+    expect(new Set(network.requests.map((r) => r.url)).size).toBe(12)
   })
 })
 

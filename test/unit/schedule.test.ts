@@ -1,6 +1,6 @@
 // The stateless slot schedule and the failure backoff.
 import { describe, expect, it } from 'vitest'
-import { backoffMs, cronPeriodMinutes, isDue, lastDueSlotAt } from '../../src/feeds/schedule'
+import { backoffMs, cronPeriodMinutes, isDue, lastDueSlotAt, boundsBite, pickFeedsForTick } from '../../src/feeds/schedule'
 
 const MIN = 60_000
 const T0 = Date.UTC(2026, 10, 2, 9, 0, 0)
@@ -59,5 +59,48 @@ describe('backoffMs', () => {
   it('never retries sooner than Retry-After asked, within the cap', () => {
     expect(backoffMs(1, 3600)).toBe(60 * MIN)
     expect(backoffMs(1, 10 * 24 * 3600)).toBe(24 * 60 * MIN)
+  })
+})
+
+describe('pickFeedsForTick', () => {
+  const feed = (host: string, i: number) => ({ id: `${host}-${String(i).padStart(3, '0')}`, url: `https://${host}/feeds/${i}.xml` })
+
+  /** Runs `ticks` ticks carrying the cursor forward, as run-tick does; returns every feed polled and the picks per tick. */
+  function simulate(due: { id: string; url: string }[], ticks: number, limits: { maxPerTick: number; maxPerHost: number }) {
+    let cursor = 0
+    const seen = new Set<string>()
+    const perTick: { id: string; url: string }[][] = []
+    for (let t = 0; t < ticks; t++) {
+      const pick = pickFeedsForTick(due, cursor, limits)
+      cursor = pick.nextCursor
+      perTick.push(pick.picked)
+      for (const f of pick.picked) seen.add(f.id)
+    }
+    return { seen, perTick }
+  }
+
+  it('gives every feed of a 200-feed publisher its turn, five a tick', () => {
+    const due = Array.from({ length: 200 }, (_, i) => feed('big.example.com', i))
+    const { seen, perTick } = simulate(due, 40, { maxPerTick: 30, maxPerHost: 5 })
+    expect(perTick.every((p) => p.length === 5)).toBe(true)
+    expect(seen.size).toBe(200)
+  })
+
+  it('gives every host its turn when there are more hosts than feeds per tick', () => {
+    const due = Array.from({ length: 90 }, (_, i) => feed(`site${i}.example.com`, 0))
+    expect(simulate(due, 3, { maxPerTick: 30, maxPerHost: 5 }).seen.size).toBe(90)
+  })
+
+  it('mixes a big publisher with small ones without starving either, and keeps the per-host limit', () => {
+    const due = [...Array.from({ length: 12 }, (_, i) => feed('big.example.com', i)), ...Array.from({ length: 20 }, (_, i) => feed(`s${i}.example.org`, 0))]
+    const { seen, perTick } = simulate(due, 8, { maxPerTick: 10, maxPerHost: 2 })
+    for (const picked of perTick) expect(picked.filter((f) => f.url.includes('big.example.com')).length).toBeLessThanOrEqual(2)
+    expect(seen.size).toBe(32)
+  })
+
+  it('needs no cursor when every due feed fits in one tick', () => {
+    const due = Array.from({ length: 8 }, (_, i) => feed(`a${i}.example.com`, 0))
+    expect(boundsBite(due, { maxPerTick: 30, maxPerHost: 5 })).toBe(false)
+    expect(pickFeedsForTick(due, 0, { maxPerTick: 30, maxPerHost: 5 }).picked).toHaveLength(8)
   })
 })
