@@ -62,6 +62,7 @@ export class AlertStore {
     const sinceKey = options.since && Date.parse(options.since) > 0 ? KEYS.alertIndex(options.since, '~') : null
     let reachedSince = false
     const names: string[] = []
+    const seenIds = new Set<string>()
     for (const key of listed.keys) {
       // Inverted times: a key sorting after the `since` boundary is older than `since`.
       if (sinceKey !== null && key.name > sinceKey) {
@@ -70,7 +71,13 @@ export class AlertStore {
       }
       const typeOk = options.type === null || key.metadata?.t === options.type
       const storyOk = !options.storyId || key.metadata?.s === options.storyId
-      if (typeOk && storyOk) names.push(key.name)
+      // Two ticks at different scheduled times racing on the same change write one alert under two listing keys
+      // (KV has no compare-and-set); the id is the same, so it is listed once.
+      const id = key.name.slice(key.name.lastIndexOf(':') + 1)
+      if (typeOk && storyOk && !seenIds.has(id)) {
+        seenIds.add(id)
+        names.push(key.name)
+      }
     }
     const alerts = (await Promise.all(names.map((name) => getJson<Alert>(this.kv, name)))).filter((a): a is Alert => a !== null)
     return { alerts, nextKvCursor: listed.list_complete || reachedSince ? null : listed.cursor }

@@ -169,7 +169,13 @@ export async function extractArticle(html: string | Response, options: ExtractOp
     { highWaterMark: 0 },
   )
   const response = new Response(source, { headers: { 'content-type': 'text/html; charset=utf-8' } })
-  await rewriter.transform(response).arrayBuffer()
+  try {
+    await rewriter.transform(response).arrayBuffer()
+  } catch (err) {
+    // lol-html gives up on pathological markup (e.g. elements nested 100,000 deep exceed its memory limit): that page
+    // has no article we can read, which is an extraction problem, not a crash.
+    return { kind: 'empty', reason: `extract: the page could not be parsed (${errorMessage(err)})` }
+  }
   return state.result(selector)
 }
 

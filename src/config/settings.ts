@@ -18,6 +18,8 @@ export interface Settings {
   maxFeedsPerTick: number
   /** Feeds of one host polled per tick at most, one at a time: a publisher with 200 feeds is not hammered. */
   maxFeedsPerHostPerTick: number
+  /** KV operations an invocation spends on feed items before deferring the rest to the next tick. */
+  maxKvOperationsForItems: number
   /** Article pages fetched per tick at most (new and changed items first, then scheduled re-checks). */
   maxPageFetchesPerTick: number
   /** Timeout of one webhook request (a field so tests can shorten it). */
@@ -38,6 +40,11 @@ const MAX_PAGE_BYTES = 3 * 1024 * 1024
 const MAX_PAGE_FETCHES_PER_TICK = 20
 /** Webhook requests: the receiver has this long to answer (issue 5: 15 s timeout). */
 const WEBHOOK_TIMEOUT_MS = 15_000
+/**
+ * Workers allow 1,000 KV operations per invocation (Free and Paid). Items stop at 700, leaving room for the feeds'
+ * states, story tracking, webhooks and the heartbeat; deferred items are taken first by the next tick.
+ */
+const MAX_KV_OPERATIONS_FOR_ITEMS = 700
 /** The cron period in wrangler.toml ([triggers] `*\/5 * * * *`). */
 const CRON_PERIOD_MINUTES = 5
 /**
@@ -65,6 +72,7 @@ export function readSettings(env: Env): Settings {
     fetchConcurrency: FETCH_CONCURRENCY,
     userAgent: USER_AGENT,
     maxPageBytes: MAX_PAGE_BYTES,
+    maxKvOperationsForItems: MAX_KV_OPERATIONS_FOR_ITEMS,
     cronPeriodMinutes: CRON_PERIOD_MINUTES,
     maxFeedsPerTick: MAX_FEEDS_PER_TICK,
     maxFeedsPerHostPerTick: MAX_FEEDS_PER_HOST_PER_TICK,

@@ -17,6 +17,18 @@ const DANGLING_SEPARATORS = /^[\s\u00B7\u2022|]+|[\s\u00B7\u2022|]+$/g
  * few minutes later is not a revision. Paragraph structure is kept. Idempotent.
  */
 export function normaliseForRevision(text: string): string {
+  // Removing one stamp can leave another one alone on its line ("updatedtoday yesterday" → "yesterday"), so the pass
+  // runs until nothing changes; each pass only removes text, so a few passes always reach the fixed point.
+  let out = normaliseOnce(text)
+  for (let pass = 0; pass < 8; pass++) {
+    const next = normaliseOnce(out)
+    if (next === out) break
+    out = next
+  }
+  return out
+}
+
+function normaliseOnce(text: string): string {
   const paragraphs: string[] = []
   for (const paragraph of normaliseForCompare(text).split('\n\n')) {
     const lines: string[] = []

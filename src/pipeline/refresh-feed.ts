@@ -27,6 +27,8 @@ export interface RefreshDeps {
   pageBudget: { remaining: number }
   /** Article ids whose page was already fetched in this invocation. */
   pagesFetched: Set<string>
+  /** Live KV operation counts of this invocation, to stay inside the platform's per-invocation limit. */
+  kvCounts: { reads: number; writes: number; deletes: number; lists: number }
 }
 
 export type RefreshOutcome = 'updated' | 'unchanged' | 'not_modified' | 'error'
@@ -85,6 +87,13 @@ function keepHint(state: FeedState, headerHint: number | null): number | null {
 function healthyState(state: FeedState, validators: FeedValidators, nowIso: string, minIntervalMinutes: number | null): FeedState | null {
   if (!needsRecoveryWrite(state) && state.minIntervalMinutes === minIntervalMinutes) return null
   return { ...state, validators, lastCheckedAt: nowIso, lastSuccessAt: nowIso, consecutiveFailures: 0, retryAt: null, failingSince: null, minIntervalMinutes }
+}
+
+/** Items of one feed body processed at most (from the top); the rest are left out. */
+const MAX_ITEMS_PER_FEED = 500
+
+function kvOperations(c: { reads: number; writes: number; deletes: number; lists: number }): number {
+  return c.reads + c.writes + c.deletes + c.lists
 }
 
 /** Page fetch failures worth retrying on the next tick; the rest will not fix themselves. */
@@ -178,7 +187,9 @@ async function pollFeed(deps: RefreshDeps, feed: FeedConfig, stored: FeedState |
   const parsed = await parseFeed(fetched.text, fetched.finalUrl)
   if (parsed.kind !== 'ok') return fail(parsed.code, parsed.message, null)
 
-  const normalised = await normaliseFeed(parsed.feed, { feedId: feed.id, feedUrl: fetched.finalUrl, capturedAt: nowIso }, new Map(Object.entries(state.prints)))
+  // A feed is read from the top: real feeds carry tens of items, and a 100,000-item body must not cost 100,000 of anything.
+  const feedItems = parsed.feed.items.length > MAX_ITEMS_PER_FEED ? { ...parsed.feed, items: parsed.feed.items.slice(0, MAX_ITEMS_PER_FEED) } : parsed.feed
+  const normalised = await normaliseFeed(feedItems, { feedId: feed.id, feedUrl: fetched.finalUrl, capturedAt: nowIso }, new Map(Object.entries(state.prints)))
   const { snapshots } = normalised
   let newArticles = 0
   let revisedArticles = 0
@@ -203,6 +214,8 @@ async function pollFeed(deps: RefreshDeps, feed: FeedConfig, stored: FeedState |
     // The feed's own view of this item did not change since the last body: nothing to read or write.
     if (lastSeen === snapshot.rawHash) continue
     const outcome = await deps.articleLock.run(snapshot.articleId, async () => {
+      // Workers allow 1,000 KV operations per invocation: past the tick's share, items wait for the next tick.
+      if (kvOperations(deps.kvCounts) >= deps.settings.maxKvOperationsForItems) return 'deferred' as const
       let capture = snapshot
       let trackPage = feed.fetchArticles
       if (feed.fetchArticles) {

@@ -55,10 +55,16 @@ describe('extractArticle on hostile pages', () => {
     if (result.kind === 'ok') expect(result.body.length).toBeLessThanOrEqual(MAX_EXTRACT_BODY_CHARS)
   })
 
-  it('survives elements nested 100,000 deep and attributes of megabytes', async () => {
-    const html = `<html><body><article data-x="${'x'.repeat(2 * MB)}"><p>Kept paragraph of the article text.</p>${'<div>'.repeat(100_000)}deep${'</div>'.repeat(100_000)}</article></body></html>`
-    const result = await extractArticle(html)
-    expect(['ok', 'empty']).toContain(result.kind)
+  it('reads past an attribute of megabytes', async () => {
+    const result = await extractArticle(`<html><body><article data-x="${'x'.repeat(2 * MB)}"><p>Kept paragraph of the article text.</p></article></body></html>`)
+    expect(result.kind === 'ok' && result.body).toBe('Kept paragraph of the article text.')
+  })
+
+  // Bug: HTMLRewriter rejects 20,000 or more open elements with "TypeError: Parser error: The memory limit has been
+  // exceeded", and extractArticle lets it out (documented as never throwing for bad markup). 100 KB of markup suffices.
+  it('gives a value, not a throw, for elements nested 100,000 deep', async () => {
+    const html = `<html><body><article><p>Kept paragraph of the article text.</p>${'<div>'.repeat(100_000)}deep${'</div>'.repeat(100_000)}</article></body></html>`
+    await expect(extractArticle(html)).resolves.toHaveProperty('kind')
   })
 
   it.each([
@@ -87,11 +93,13 @@ describe('hostile article pages through a feed with fetchArticles', () => {
     return json(await api(`/api/articles/${first.id}`))
   }
 
-  const hostilePages: [string, () => Response, RegExp][] = [
-    ['an enormous page past the page byte cap', () => new Response(repeatedBody('<html><body><article>', '<p>endless words</p>', 50 * MB).stream, { headers: { 'content-type': 'text/html' } }), /larger than 3145728 bytes/],
+  /** Name, page, and the extraction problem it is recorded as (null: a fetch failure, counted in the tick summary). */
+  const hostilePages: [string, () => Response, RegExp | null][] = [
+    ['an enormous page past the page byte cap', () => new Response(repeatedBody('<html><body><article>', '<p>endless words</p>', 50 * MB).stream, { headers: { 'content-type': 'text/html' } }), null],
     ['binary data served as text/html', () => new Response(Uint8Array.from({ length: 100_000 }, (_, i) => (i * 7919 + 13) % 256), { headers: { 'content-type': 'text/html' } }), /binary/],
     ['a script-only page', () => new Response('<html><body><script>var story = "<p>hidden</p>"</script></body></html>', { headers: { 'content-type': 'text/html' } }), /no article text/],
-    ['a page with no text', () => new Response('<html><body><article><img src="x.jpg"></article></body></html>', { headers: { 'content-type': 'text/html; charset=utf-8' } }), /no article text|empty/],
+    ['a page with no text', () => new Response('<html><body><article><img src="x.jpg"></article></body></html>', { headers: { 'content-type': 'text/html; charset=utf-8' } }), /no article text/],
+    ['elements nested 100,000 deep', () => new Response(`<html><body><article><p>Short.</p>${'<div>'.repeat(100_000)}</article></body></html>`, { headers: { 'content-type': 'text/html' } }), /./],
   ]
 
   it.each(hostilePages)('keeps the page version and records an extraction problem for %s on a re-check', async (_name, hostile, message) => {
@@ -110,8 +118,14 @@ describe('hostile article pages through a feed with fetchArticles', () => {
     expect(after.latest.contentHash).toBe(v1.latest.contentHash)
     const s = await status(feedId)
     expect(s?.lastError).toBeNull()
-    expect(s?.extractionProblems).toBe(1)
-    expect(s?.lastExtractionProblem?.message).toMatch(message)
+    if (message === null) {
+      // A page fetch failure on a re-check is counted in the tick summary, not as an extraction problem.
+      const health = await json<{ lastTick: { pages: { failed: number } } }>(await api('/api/health'))
+      expect(health.lastTick.pages.failed).toBe(1)
+    } else {
+      expect(s?.extractionProblems).toBe(1)
+      expect(s?.lastExtractionProblem?.message).toMatch(message)
+    }
     expect((await json<{ items: unknown[] }>(await api('/api/alerts'))).items).toEqual([])
   })
 
@@ -128,7 +142,7 @@ describe('hostile article pages through a feed with fetchArticles', () => {
 
   it('stores at most the body cap from a page just under the byte cap', async () => {
     network.serve(FEED, feedResponder(() => feed(ITEM)))
-    const big = page('Inquiry chair named', Array.from({ length: Math.floor((MAX_PAGE_BYTES - 4096) / 60) }, (_, i) => `Paragraph ${i} of a very long article about the inquiry.`))
+    const big = page('Inquiry chair named', Array.from({ length: Math.floor((MAX_PAGE_BYTES - 4096) / 80) }, (_, i) => `Paragraph ${i} of a very long article about the inquiry.`))
     expect(big.length).toBeLessThan(MAX_PAGE_BYTES)
     network.serve(ARTICLE, () => new Response(big, { headers: { 'content-type': 'text/html' } }))
     await addFeed(FEED, { fetchArticles: true })
@@ -181,7 +195,7 @@ describe('content that attacks the pages we render', () => {
     }
     // The one <style> element is the page's own, allowed by hash; a feed's stylesheet never gets through.
     expect((html.match(/<style/gi) ?? []).length, where).toBeLessThanOrEqual(1)
-    expect(html, where).not.toMatch(/url\(javascript/i.source.includes('(') ? /<style>[^<]*url\(javascript/i : /$^/)
+    expect(html, where).not.toMatch(/<style>[^<]*javascript/i)
   }
 
   it('escapes titles, summaries, bodies, bylines and links from a feed on every page, which all send a strict CSP', async () => {
@@ -194,7 +208,10 @@ describe('content that attacks the pages we render', () => {
 
     const changes = (await json<{ items: { articleId: string }[] }>(await api('/api/changes'))).items
     expect(changes.length).toBeGreaterThanOrEqual(1)
-    const articleIds = (await json<{ items: { id: string }[] }>(await api('/api/articles?limit=100'))).items.map((a) => a.id)
+    const listed = (await json<{ items: { id: string; title: string }[] }>(await api('/api/articles?limit=100'))).items
+    const articleIds = listed.map((a) => a.id)
+    const story = listed.find((a) => a.title.includes('Headline two'))?.id
+    expect(story).toBeDefined()
     const paths = [
       `/?token=${TOKEN}`,
       `/?minor=1&token=${TOKEN}`,
@@ -210,7 +227,7 @@ describe('content that attacks the pages we render', () => {
       expect(res.headers.get('x-content-type-options'), path).toBe('nosniff')
       const html = await res.text()
       expectInert(html, path)
-      if (path.startsWith('/articles/') && !path.includes('/diff')) expect(html, path).toContain('&lt;script&gt;alert(24)&lt;/script&gt;')
+      if (path.startsWith(`/articles/${story}?`)) expect(html, path).toContain('&lt;script&gt;alert(24)&lt;/script&gt;')
     }
   })
 
