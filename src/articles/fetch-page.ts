@@ -1,5 +1,5 @@
 // GET of one article page through the feed fetch guards: HTML only, decoded by BOM, header, then <meta charset>.
-import { decodeBody, charsetFromContentType } from '../feeds/decode-body'
+import { decodeBody, charsetFromContentType, knownEncoding } from '../net/decode-body'
 import { describeFetchFailure, guardedFetch } from '../net/guarded-fetch'
 
 /** HTML first; the low-weight catch-all keeps servers that mislabel pages from answering 406. */
@@ -100,14 +100,4 @@ function metaCharset(bytes: Uint8Array): string | null {
   if (label === null) return null
   // A meta tag readable as ASCII cannot be UTF-16, whatever it claims (HTML §13.2.3.2 step "utf-16 → utf-8").
   return label.startsWith('utf-16') ? 'utf-8' : label
-}
-
-/** The WHATWG name of a label, or null when TextDecoder does not know it. */
-function knownEncoding(label: string | null): string | null {
-  if (label === null) return null
-  try {
-    return new TextDecoder(label).encoding
-  } catch {
-    return null
-  }
 }

@@ -2,7 +2,7 @@
 import { sha256Hex } from '../core/hash'
 import type { FeedValidators } from '../model/feed'
 import { describeFetchFailure, guardedFetch } from '../net/guarded-fetch'
-import { decodeBody } from './decode-body'
+import { decodeBody } from '../net/decode-body'
 
 /** Feed types first; the catch-all keeps servers that mislabel feeds as text/html from answering 406. */
 const FEED_ACCEPT =

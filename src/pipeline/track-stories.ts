@@ -3,6 +3,7 @@ import type { ArticleRecord } from '../model/article'
 import type { Alert } from '../model/alert'
 import type { AlertStore } from '../alerts/alert-store'
 import type { ClusterMember, StoryCluster, StoryMatchRecord, StoryRecord, StoryStore } from '../stories/story-store'
+import { matchRecordFor } from '../stories/story-store'
 import { analyseArticle } from '../stories/analyse-article'
 import { DEFAULT_BACKGROUND } from '../stories/background-df'
 import { StoryMatcher } from '../stories/story-matcher'
@@ -95,21 +96,14 @@ export async function trackStories(
         }
       }
       dirtyClusters.add(story.id)
-      matches.push({
-        storyId: story.id,
-        articleId: record.id,
-        title: record.current.title,
-        url: record.url,
-        feedId: record.current.feedId,
-        publishedAt: record.publishedAt,
-        firstSeenAt: record.firstSeenAt,
-        score: match.score,
-        matchedAt: options.via === 'backfill' ? reportedAt(record) : nowIso,
-        explanation: { terms: match.explanation.terms.map((t) => t.term), entities: match.explanation.entities, phrases: match.explanation.phrases },
-        clusterId: cluster.clusterId,
-        via: options.via,
-        relevant: null,
-      })
+      matches.push(
+        matchRecordFor(story.id, record, match, {
+          matchedAt: options.via === 'backfill' ? reportedAt(record) : nowIso,
+          clusterId: cluster.clusterId,
+          via: options.via,
+          relevant: null,
+        }),
+      )
       story.counts.matches++
       changed = true
       if (options.adapt) {

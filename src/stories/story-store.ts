@@ -1,5 +1,7 @@
 // StoryStore: story records (with profiles), seeds, match listings and development clusters, over one KV binding.
 import type { StoryProfile } from './story-profile'
+import type { ArticleRecord } from '../model/article'
+import type { StoryMatch } from './score-article'
 import { KEYS } from '../storage/keys'
 import { getJson, putJson } from '../storage/kv-json'
 
@@ -111,5 +113,26 @@ export class StoryStore {
     const listed = await this.kv.list({ prefix: KEYS.storyMatchPrefix(storyId), limit: options.limit, ...(options.kvCursor ? { cursor: options.kvCursor } : {}) })
     const matches = (await Promise.all(listed.keys.map((k) => getJson<StoryMatchRecord>(this.kv, k.name)))).filter((m): m is StoryMatchRecord => m !== null)
     return { matches, nextKvCursor: listed.list_complete ? null : listed.cursor }
+  }
+}
+
+/** The match record of an article for a story, from the scorer's decision. */
+export function matchRecordFor(
+  storyId: string,
+  record: ArticleRecord,
+  match: Pick<StoryMatch, 'score' | 'explanation'>,
+  details: { matchedAt: string; clusterId: string; via: StoryMatchRecord['via']; relevant: boolean | null },
+): StoryMatchRecord {
+  return {
+    storyId,
+    articleId: record.id,
+    title: record.current.title,
+    url: record.url,
+    feedId: record.current.feedId,
+    publishedAt: record.publishedAt,
+    firstSeenAt: record.firstSeenAt,
+    score: match.score,
+    explanation: { terms: match.explanation.terms.map((t) => t.term), entities: match.explanation.entities, phrases: match.explanation.phrases },
+    ...details,
   }
 }

@@ -1,6 +1,6 @@
 // Tests for feed body decoding: BOMs, Content-Type charset, XML declaration and single-byte encodings.
 import { describe, it, expect } from 'vitest'
-import { charsetFromContentType, decodeBody } from '../../src/feeds/decode-body'
+import { charsetFromContentType, decodeBody } from '../../src/net/decode-body'
 // `?url&inline` makes Vite hand over the file as a base64 data: URL, so the bytes arrive untouched (`?raw` would
 // decode them as UTF-8 and turn every single-byte character into U+FFFD).
 import windows1252Url from '../../fixtures/feeds/rss2-windows-1252.xml?url&inline'

@@ -8,7 +8,7 @@ import type { StoryMatchRecord, StoryRecord } from '../../stories/story-store'
 import { ApiError, methodNotAllowed } from '../errors'
 import { validate } from '../validation'
 import { DEFAULT_PAGE_SIZE, makeCursor, pageQuery, readCursor } from '../pagination'
-import { StoryStore } from '../../stories/story-store'
+import { StoryStore, matchRecordFor } from '../../stories/story-store'
 import { ArticleStore } from '../../articles/article-store'
 import { AlertStore } from '../../alerts/alert-store'
 import { newStoryRecord, profileFor, seedArticle } from '../../stories/story-registry'
@@ -228,21 +228,7 @@ export const storyRoutes = new Hono<AppEnv>()
       await store.putMatch({ ...existing, relevant: body.relevant })
     } else if (body.relevant) {
       const score = scoreArticle(story.profile, analysis, DEFAULT_BACKGROUND)
-      await store.putMatch({
-        storyId: story.id,
-        articleId: record.id,
-        title: record.current.title,
-        url: record.url,
-        feedId: record.current.feedId,
-        publishedAt: record.publishedAt,
-        firstSeenAt: record.firstSeenAt,
-        score: score.score,
-        matchedAt: new Date(now).toISOString(),
-        explanation: { terms: score.explanation.terms.map((t) => t.term), entities: score.explanation.entities, phrases: score.explanation.phrases },
-        clusterId: `dev_feedback_${record.id}`,
-        via: 'feedback',
-        relevant: true,
-      })
+      await store.putMatch(matchRecordFor(story.id, record, score, { matchedAt: new Date(now).toISOString(), clusterId: `dev_feedback_${record.id}`, via: 'feedback', relevant: true }))
       next.counts.matches++
     }
     await store.save(stories.map((s) => (s.id === story.id ? next : s)))

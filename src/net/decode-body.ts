@@ -55,7 +55,7 @@ function asciiCompatible(label: string | null): string | null {
 }
 
 /** The WHATWG name of a label, or null when TextDecoder does not know it. */
-function knownEncoding(label: string | null): string | null {
+export function knownEncoding(label: string | null): string | null {
   if (label === null) return null
   try {
     return new TextDecoder(label).encoding
