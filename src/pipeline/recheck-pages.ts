@@ -8,6 +8,7 @@ import { emptyFeedState } from '../feeds/feed-store'
 import { mapLimit } from '../core/map-limit'
 import { capturePage } from './capture-page'
 import { recordCapture, recordRemoval } from './record-capture'
+import { isTransient } from './refresh-feed'
 
 export interface RecheckSummary {
   due: number
@@ -88,9 +89,15 @@ export async function recheckPages(
           problems.set(feed.id, { count: entry.count + 1, last: { articleId: record.id, url: record.url, message: captured.message, at: nowIso } })
           return
         }
-        case 'failed':
+        case 'failed': {
           summary.failed++
+          // A page that will not come back by itself (403, not HTML, too large, refused URL) is shown on its feed,
+          // as on a feed poll; a passing failure (timeout, 5xx) just waits for the next slot.
+          if (isTransient(captured.code)) return
+          const entry = problems.get(feed.id) ?? { count: 0, last: null }
+          problems.set(feed.id, { count: entry.count + 1, last: { articleId: record.id, url: record.url, message: captured.message, at: nowIso } })
           return
+        }
         default: {
           const unreachable: never = captured
           throw new Error(`pipeline: unknown page capture ${JSON.stringify(unreachable)}`)

@@ -97,7 +97,7 @@ function kvOperations(c: { reads: number; writes: number; deletes: number; lists
 }
 
 /** Page fetch failures worth retrying on the next tick; the rest will not fix themselves. */
-function isTransient(code: string): boolean {
+export function isTransient(code: string): boolean {
   return code === 'timeout' || code === 'network_error' || code === 'http_429' || /^http_5\d\d$/.test(code)
 }
 
