@@ -149,6 +149,14 @@ function withAlsoReportedBy(alert: Alert, cluster: StoryCluster): Alert {
   return { ...alert, alsoReportedBy: others }
 }
 
+/** How long after publication an article may first reach us and still be news. */
+const OLD_NEWS_MS = 48 * 60 * 60 * 1000
+
+function isOldNews(record: ArticleRecord): boolean {
+  if (record.publishedAt === null) return false
+  return Date.parse(record.firstSeenAt) - Date.parse(record.publishedAt) > OLD_NEWS_MS
+}
+
 /**
  * Story tracking for one invocation's new and revised articles: reads the story registry only when there is something
  * to score, creates the default story on the first such run (when enabled), and saves profiles once.
@@ -161,6 +169,11 @@ export async function followStories(
 ): Promise<StorySummary & { error: string | null }> {
   const empty = { scored: 0, matched: 0, alertsRaised: 0, grouped: 0, error: null }
   if (articles.length === 0 && quiet.length === 0) return empty
+  // An article we first see long after it was published is old news (a back catalogue reaching us late), not a new
+  // development: it is recorded as a match without an alert, like a feed's first poll.
+  const fresh = articles.filter((a) => !isOldNews(a))
+  quiet = [...quiet, ...articles.filter(isOldNews)]
+  articles = fresh
   try {
     let stories = await deps.stories.list()
     let created = false

@@ -156,6 +156,17 @@ describe('alerting rules', () => {
     expect(matches.items).toEqual([expect.objectContaining({ via: 'backfill' })])
   })
 
+  it('records an article first seen days after it was published as a match, not as news', async () => {
+    await addFeed('https://news-a.example.com/rss.xml')
+    await tick(T0, WITH_STORY)
+    itemsA = [FOLLOW_UP]
+    // the feed brings a follow-up published three days before this tick
+    await tick(T0 + 3 * 24 * 60 * MIN, WITH_STORY)
+    expect(await followUps()).toEqual([])
+    const matches = await json<{ items: { via: string }[] }>(await api('/api/stories/grooming-gangs-inquiry/matches'))
+    expect(matches.items).toEqual([expect.objectContaining({ via: 'backfill' })])
+  })
+
   it('groups two outlets\' copies arriving in the same tick into one alert, first report first', async () => {
     const a = await addFeed('https://news-a.example.com/rss.xml')
     const b = await addFeed('https://news-b.example.org/rss.xml')
