@@ -48,6 +48,10 @@ export async function recheckPages(
   const removedIds: string[] = []
   const candidates: ArticleRecord[] = []
   const problems = new Map<string, { count: number; last: FeedState['lastExtractionProblem'] }>()
+  const noteProblem = (feedId: string, record: ArticleRecord, message: string): void => {
+    const entry = problems.get(feedId) ?? { count: 0, last: null }
+    problems.set(feedId, { count: entry.count + 1, last: { articleId: record.id, url: record.url, message, at: nowIso } })
+  }
 
   await mapLimit(runnable, deps.settings.fetchConcurrency, async (page) => {
     const feed = feedById.get(page.feedId)
@@ -85,8 +89,7 @@ export async function recheckPages(
           return
         case 'problem': {
           summary.problems++
-          const entry = problems.get(feed.id) ?? { count: 0, last: null }
-          problems.set(feed.id, { count: entry.count + 1, last: { articleId: record.id, url: record.url, message: captured.message, at: nowIso } })
+          noteProblem(feed.id, record, captured.message)
           return
         }
         case 'failed': {
@@ -94,8 +97,7 @@ export async function recheckPages(
           // A page that will not come back by itself (403, not HTML, too large, refused URL) is shown on its feed,
           // as on a feed poll; a passing failure (timeout, 5xx) just waits for the next slot.
           if (isTransient(captured.code)) return
-          const entry = problems.get(feed.id) ?? { count: 0, last: null }
-          problems.set(feed.id, { count: entry.count + 1, last: { articleId: record.id, url: record.url, message: captured.message, at: nowIso } })
+          noteProblem(feed.id, record, captured.message)
           return
         }
         default: {

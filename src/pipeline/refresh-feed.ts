@@ -11,7 +11,7 @@ import { parseFeed } from '../feeds/parse-feed'
 import { backoffMs } from '../feeds/schedule'
 import { normaliseFeed } from '../articles/normalise-item'
 import type { TrackedPage } from '../articles/tracked-pages-store'
-import type { ArticleRecord } from '../model/article'
+import type { ArticleRecord, ArticleSnapshot } from '../model/article'
 import { capturePage } from './capture-page'
 import { recordCapture, recordRemoval } from './record-capture'
 
@@ -195,6 +195,9 @@ async function pollFeed(deps: RefreshDeps, feed: FeedConfig, stored: FeedState |
   let revisedArticles = 0
   let alertsRaised = 0
   let extraction = { problems: state.extractionProblems, last: state.lastExtractionProblem }
+  const noteProblem = (snapshot: ArticleSnapshot, message: string): void => {
+    extraction = { problems: extraction.problems + 1, last: { articleId: snapshot.articleId, url: snapshot.url, message, at: nowIso } }
+  }
   const trackedPages: TrackedPage[] = []
   const candidates: ArticleRecord[] = []
   const removedPages: string[] = []
@@ -241,14 +244,14 @@ async function pollFeed(deps: RefreshDeps, feed: FeedConfig, stored: FeedState |
             trackPage = false // a page that never answered for us: keep the feed's text, nothing to re-check
             break
           case 'problem':
-            extraction = { problems: extraction.problems + 1, last: { articleId: snapshot.articleId, url: snapshot.url, message: page.message, at: nowIso } }
+            noteProblem(snapshot, page.message)
             if (existing) return 'done' as const // the previous version stays current
             break
           case 'failed':
             // A passing failure is retried next tick; a permanent one (403, not HTML, too large, refused URL) is an
             // extraction problem, and the feed's own text is kept so the feed still records its articles.
             if (isTransient(page.code)) return 'deferred' as const
-            extraction = { problems: extraction.problems + 1, last: { articleId: snapshot.articleId, url: snapshot.url, message: page.message, at: nowIso } }
+            noteProblem(snapshot, page.message)
             if (existing) return 'done' as const
             break
           default: {

@@ -2,6 +2,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { reset } from 'cloudflare:test'
 import { addFeed, api, env, json, tick } from '../support/worker'
+import { crashOnFirstPut } from '../support/kv-faults'
 import { FakeNetwork, feedResponder } from '../support/fake-network'
 import { countingKv } from '../../src/storage/counting-kv'
 import contentEncodedRaw from '../../fixtures/feeds/rss2-content-encoded.xml?raw'
@@ -223,23 +224,6 @@ describe('revisions', () => {
 
 })
 
-/** A KV binding that throws once, on the first put whose key starts with `prefix`: a crash at exactly that point. */
-function crashOnFirstPut(kv: KVNamespace, prefix: string): KVNamespace {
-  let crashed = false
-  return new Proxy(kv, {
-    get(target, prop, receiver) {
-      const value: unknown = Reflect.get(target, prop, receiver)
-      if (typeof value !== 'function') return value
-      return (...args: unknown[]) => {
-        if (prop === 'put' && !crashed && typeof args[0] === 'string' && args[0].startsWith(prefix)) {
-          crashed = true
-          throw new Error(`injected crash before writing ${args[0]}`)
-        }
-        return (value as (...a: unknown[]) => unknown).apply(target, args)
-      }
-    },
-  })
-}
 
 describe('crash safety', () => {
   it('raises the alert exactly once when a tick dies between the alert and the new version', async () => {

@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { createExecutionContext, createMessageBatch, getQueueResult, reset } from 'cloudflare:test'
 import { Webhook } from 'standardwebhooks'
 import { CRON, addFeed, api, env, json, tick } from '../support/worker'
+import { crashOnFirstPut } from '../support/kv-faults'
 import { FakeNetwork, feedResponder } from '../support/fake-network'
 import { countingKv } from '../../src/storage/counting-kv'
 import { createDeps } from '../../src/pipeline/deps'
@@ -480,20 +481,3 @@ describe('with DELIVERY_QUEUE bound', () => {
   })
 })
 
-/** A KV binding that throws once, on the first put whose key starts with `prefix`: a crash at exactly that point. */
-function crashOnFirstPut(kv: KVNamespace, prefix: string): KVNamespace {
-  let crashed = false
-  return new Proxy(kv, {
-    get(target, prop, receiver) {
-      const value: unknown = Reflect.get(target, prop, receiver)
-      if (typeof value !== 'function') return value
-      return (...args: unknown[]) => {
-        if (prop === 'put' && !crashed && typeof args[0] === 'string' && args[0].startsWith(prefix)) {
-          crashed = true
-          throw new Error(`injected crash before writing ${args[0]}`)
-        }
-        return (value as (...a: unknown[]) => unknown).apply(target, args)
-      }
-    },
-  })
-}
