@@ -3,7 +3,6 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import Parser from 'rss-parser'
@@ -19,7 +18,7 @@ import { StorywatchApi, type ArticleDto, type HealthDto } from './lib/storywatch
 import { formatTickLine, recentTicks, sendTick, validateCron, type Tick } from './lib/tick-driver.ts'
 import { startWebhookReceiver } from './lib/webhook-receiver.ts'
 import { parseWranglerCrons } from './lib/wrangler-crons.ts'
-import { signalGroup, spawnWrangler, stopProcessGroup, waitForHttp, wranglerDevArgs } from './lib/wrangler-dev.ts'
+import { startLocalWorker } from './lib/wrangler-dev.ts'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const READY_TIMEOUT_MS = 60_000
@@ -279,61 +278,27 @@ async function parseAtom(delivery: DeliveryApi): Promise<AtomObservation> {
 
 /** Starts `wrangler dev` on free ports with throwaway state; resolves with its base URL once it answers. */
 async function startWorker(stateDir: string): Promise<string> {
-  const port = await freePort()
-  const inspectorPort = await freePort()
-  const args = wranglerDevArgs({
-    port,
-    ip: '127.0.0.1',
-    persistTo: stateDir,
-    extraArgs: [
-      '--inspector-port', String(inspectorPort),
-      '--show-interactive-dev-session=false',
-      '--var', 'ALLOW_LOOPBACK_FEEDS:true',
-      '--var', 'SEED_DEFAULT_FEEDS:false',
-      '--var', 'SEED_DEFAULT_STORY:true',
-    ],
-  })
-  // Its own process group: Ctrl-C reaches only this script, which then stops wrangler and workerd together.
-  const wrangler = spawnWrangler(ROOT, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true, env: { FORCE_COLOR: '0' } })
-  cleanup.add('wrangler dev', () => stopProcessGroup(wrangler, 5_000), () => signalGroup(wrangler, 'SIGKILL'))
-  let exited = false
-  wrangler.once('exit', () => {
-    exited = true
-  })
-  let failStart: (error: Error) => void = () => undefined
-  const startFailed = new Promise<never>((_, reject) => {
-    failStart = reject
-  })
-  // Only the start-up race below listens; a failure reported after start-up must not crash the process.
-  startFailed.catch(() => undefined)
-  wrangler.once('error', (error) => failStart(new Error(`cannot start wrangler: ${error.message}`)))
-  for (const stream of [wrangler.stdout, wrangler.stderr]) {
-    if (!stream) continue
-    createInterface({ input: stream }).on('line', (raw) => {
-      const line = stripAnsi(raw)
-      wranglerLog.push(line)
-      if (wranglerLog.length > WRANGLER_LOG_LINES) wranglerLog.shift()
-      if (flags.verbose) log(`   wrangler │ ${line}`)
-      // wrangler dev keeps running after a failed build, waiting for a fix; the demo would only wait out its timeout.
-      if (/\[ERROR\].*Build failed/.test(line)) {
-        // The error details follow the headline line; give them a moment to arrive before reporting.
-        setTimeout(() => failStart(new Error('wrangler dev could not build the Worker (see its output below)')), 500)
-      }
-    })
-  }
-  const url = `http://127.0.0.1:${port}`
-  log(`demo: starting wrangler dev on ${url} (state in ${stateDir})`)
+  log(`demo: starting wrangler dev (state in ${stateDir})`)
   const started = Date.now()
-  await Promise.race([
-    startFailed,
-    waitForHttp(`${url}/`, { timeoutMs: READY_TIMEOUT_MS, stillRunning: () => !exited && !signalled }),
-  ])
-  log(`demo: Worker ready in ${((Date.now() - started) / 1000).toFixed(1)} s`)
+  const url = await startLocalWorker(
+    {
+      root: ROOT,
+      stateDir,
+      vars: { ALLOW_LOOPBACK_FEEDS: 'true', SEED_DEFAULT_FEEDS: 'false', SEED_DEFAULT_STORY: 'true' },
+      cleanup,
+      onLine: (line) => {
+        wranglerLog.push(line)
+        if (wranglerLog.length > WRANGLER_LOG_LINES) wranglerLog.shift()
+        if (flags.verbose) log(`   wrangler │ ${line}`)
+      },
+      readyPath: '/',
+      readyTimeoutMs: READY_TIMEOUT_MS,
+      stillWanted: () => !signalled,
+    },
+    freePort,
+  )
+  log(`demo: Worker ready on ${url} in ${((Date.now() - started) / 1000).toFixed(1)} s`)
   return url
-}
-
-function stripAnsi(text: string): string {
-  return text.replace(/\u001b\[[0-9;]*[A-Za-z]/g, '')
 }
 
 /** Polls /api/health until `lastTickAt` moves past `previous` (or the wait runs out); returns the last answer. */

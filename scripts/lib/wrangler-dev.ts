@@ -1,6 +1,7 @@
 // Starts `wrangler dev` as a child process and waits until the Worker answers HTTP.
 import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process'
 import { join } from 'node:path'
+import { createInterface } from 'node:readline'
 
 /** Defaults for a `wrangler dev` run; any flag the caller also passes in `extraArgs` wins. */
 export interface WranglerDevOptions {
@@ -106,4 +107,73 @@ export function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error
   }
+}
+
+/** How to start a throwaway Worker for the demo and the browser test. */
+export interface LocalWorkerOptions {
+  root: string
+  stateDir: string
+  /** `--var NAME:VALUE` overrides. */
+  vars: Record<string, string>
+  /** Where a stopper is registered so every exit path stops wrangler and workerd. */
+  cleanup: { add(label: string, stop: () => Promise<void>, kill: () => void): void }
+  /** Every line wrangler prints (ANSI colours stripped), e.g. to keep the last ones for an error report. */
+  onLine: (line: string) => void
+  readyPath: string
+  readyTimeoutMs: number
+  /** False once the caller is shutting down, so waiting for start-up stops. */
+  stillWanted?: () => boolean
+}
+
+function stripAnsi(text: string): string {
+  return text.replace(/\u001b\[[0-9;]*[A-Za-z]/g, '')
+}
+
+/**
+ * Starts `wrangler dev --test-scheduled`-style local Worker on free ports in its own process group and resolves with
+ * its URL once it answers. Rejects early when wrangler cannot start or cannot build the Worker (wrangler dev would
+ * otherwise sit waiting for a fix until the timeout).
+ */
+export async function startLocalWorker(options: LocalWorkerOptions, freePort: () => Promise<number>): Promise<string> {
+  const port = await freePort()
+  const inspectorPort = await freePort()
+  const args = wranglerDevArgs({
+    port,
+    ip: '127.0.0.1',
+    persistTo: options.stateDir,
+    extraArgs: [
+      '--inspector-port', String(inspectorPort),
+      '--show-interactive-dev-session=false',
+      ...Object.entries(options.vars).flatMap(([name, value]) => ['--var', `${name}:${value}`]),
+    ],
+  })
+  // Its own process group: wrangler and the workerd it starts stop together, and Ctrl-C reaches only the caller.
+  const wrangler = spawnWrangler(options.root, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true, env: { FORCE_COLOR: '0' } })
+  options.cleanup.add('wrangler dev', () => stopProcessGroup(wrangler, 5_000), () => signalGroup(wrangler, 'SIGKILL'))
+  let exited = false
+  wrangler.once('exit', () => {
+    exited = true
+  })
+  let failStart: (error: Error) => void = () => undefined
+  const startFailed = new Promise<never>((_, reject) => {
+    failStart = reject
+  })
+  // Only the start-up race below listens; a failure reported after start-up must not crash the process.
+  startFailed.catch(() => undefined)
+  wrangler.once('error', (error) => failStart(new Error(`cannot start wrangler: ${error.message}`)))
+  for (const stream of [wrangler.stdout, wrangler.stderr]) {
+    if (!stream) continue
+    createInterface({ input: stream }).on('line', (raw) => {
+      const line = stripAnsi(raw)
+      options.onLine(line)
+      if (/\[ERROR\].*Build failed/.test(line)) {
+        // The error details follow the headline line; give them a moment to arrive before reporting.
+        setTimeout(() => failStart(new Error('wrangler dev could not build the Worker (see its output below)')), 500)
+      }
+    })
+  }
+  const url = `http://127.0.0.1:${port}`
+  const stillWanted = options.stillWanted ?? (() => true)
+  await Promise.race([startFailed, waitForHttp(`${url}${options.readyPath}`, { timeoutMs: options.readyTimeoutMs, stillRunning: () => !exited && stillWanted() })])
+  return url
 }

@@ -4,7 +4,6 @@ import { existsSync, rmSync } from 'node:fs'
 import { mkdir, mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { createInterface } from 'node:readline'
 import { after, before, describe, it } from 'node:test'
 import { fileURLToPath } from 'node:url'
 import { chromium, type Browser, type Page } from 'playwright-core'
@@ -14,7 +13,7 @@ import { startFixtureServer } from '../../scripts/lib/fixture-server.ts'
 import { freePort } from '../../scripts/lib/free-port.ts'
 import { StorywatchApi } from '../../scripts/lib/storywatch-api.ts'
 import { recentTicks, sendTick } from '../../scripts/lib/tick-driver.ts'
-import { signalGroup, spawnWrangler, stopProcessGroup, waitForHttp, wranglerDevArgs } from '../../scripts/lib/wrangler-dev.ts'
+import { startLocalWorker } from '../../scripts/lib/wrangler-dev.ts'
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url))
 const CHROMIUM = '/usr/bin/chromium'
@@ -86,37 +85,21 @@ function feedXml(baseUrl: string, title: string, summary: string, body: string[]
 
 /** Starts `wrangler dev` on free ports with throwaway state and the page vars this test needs; resolves with its URL. */
 async function startWorker(stateDir: string): Promise<string> {
-  const port = await freePort()
-  const inspectorPort = await freePort()
-  const args = wranglerDevArgs({
-    port,
-    ip: '127.0.0.1',
-    persistTo: stateDir,
-    extraArgs: [
-      '--inspector-port', String(inspectorPort),
-      '--show-interactive-dev-session=false',
-      '--var', 'ALLOW_LOOPBACK_FEEDS:true',
-      '--var', 'SEED_DEFAULT_FEEDS:false',
-      '--var', 'PUBLIC_HISTORY:false',
-    ],
-  })
-  // Its own process group, so wrangler and the workerd it starts stop together.
-  const wrangler = spawnWrangler(ROOT, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true, env: { FORCE_COLOR: '0' } })
-  cleanup.add('wrangler dev', () => stopProcessGroup(wrangler, 5_000), () => signalGroup(wrangler, 'SIGKILL'))
-  let exited = false
-  wrangler.once('exit', () => {
-    exited = true
-  })
-  for (const stream of [wrangler.stdout, wrangler.stderr]) {
-    if (!stream) continue
-    createInterface({ input: stream }).on('line', (line) => {
-      wranglerLog.push(line)
-      if (wranglerLog.length > WRANGLER_LOG_LINES) wranglerLog.shift()
-    })
-  }
-  const url = `http://127.0.0.1:${port}`
-  await waitForHttp(`${url}/api/health`, { timeoutMs: READY_TIMEOUT_MS, stillRunning: () => !exited })
-  return url
+  return startLocalWorker(
+    {
+      root: ROOT,
+      stateDir,
+      vars: { ALLOW_LOOPBACK_FEEDS: 'true', SEED_DEFAULT_FEEDS: 'false', PUBLIC_HISTORY: 'false' },
+      cleanup,
+      onLine: (line) => {
+        wranglerLog.push(line)
+        if (wranglerLog.length > WRANGLER_LOG_LINES) wranglerLog.shift()
+      },
+      readyPath: '/api/health',
+      readyTimeoutMs: READY_TIMEOUT_MS,
+    },
+    freePort,
+  )
 }
 
 /** Polls /api/health until `lastTickAt` moves past `previous`. */
