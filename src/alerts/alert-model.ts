@@ -1,6 +1,7 @@
 // Builds alerts with deterministic ids (pure): the same change seen twice is one alert.
 import type { ArticleRecord, ArticleSnapshot } from '../model/article'
 import type { Alert, FieldChange } from '../model/alert'
+import { explanationHighlights } from '../model/alert'
 import type { RevisionAnalysis } from '../revisions/classify-revision'
 import { sha256Hex } from '../core/hash'
 
@@ -90,7 +91,7 @@ export async function buildFollowUpAlert(input: {
 }): Promise<Alert> {
   const { story, record, explanation } = input
   const terms = explanation.terms.map((t) => t.term)
-  const why = [...explanation.phrases.slice(0, 3), ...terms.slice(0, 4), ...explanation.entities.slice(0, 3)]
+  const why = explanationHighlights({ terms, entities: explanation.entities, phrases: explanation.phrases })
   return {
     id: await followUpAlertId(story.id, record.id),
     type: 'follow_up',

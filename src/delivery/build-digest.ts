@@ -1,4 +1,5 @@
 // Builds a digest from alerts (pure): follow-ups grouped by story, then revisions ranked, then removals; subject with counts.
+import { explanationHighlights } from '../model/alert'
 import type { Alert, AlertType } from '../model/alert'
 
 /** Bumped when the digest model changes shape (previews are served as JSON). */
@@ -125,7 +126,7 @@ function byTime(a: { createdAt: string; alertId: string }, b: { createdAt: strin
 
 function toFollowUp(a: Alert): DigestFollowUp {
   const ex = a.explanation
-  const why = ex ? [...ex.phrases.slice(0, 3), ...ex.terms.slice(0, 4), ...ex.entities.slice(0, 3)] : []
+  const why = ex ? explanationHighlights(ex) : []
   return {
     alertId: a.id,
     createdAt: a.createdAt,
@@ -134,7 +135,7 @@ function toFollowUp(a: Alert): DigestFollowUp {
     url: a.url,
     feedId: a.feedId,
     score: a.score ?? null,
-    why: [...new Set(why)],
+    why,
     clusterId: a.clusterId ?? null,
     alsoReportedBy: (a.alsoReportedBy ?? []).map((m) => ({ title: m.title, url: m.url, feedId: m.feedId })),
   }

@@ -43,3 +43,8 @@ export interface Alert {
   clusterId?: string
   alsoReportedBy?: { articleId: string; feedId: string; title: string; url: string; firstSeenAt: string }[]
 }
+
+/** The few words that best say why a follow-up matched: its top phrases, terms and names, each once. */
+export function explanationHighlights(explanation: { terms: string[]; entities: string[]; phrases: string[] }): string[] {
+  return [...new Set([...explanation.phrases.slice(0, 3), ...explanation.terms.slice(0, 4), ...explanation.entities.slice(0, 3)])]
+}
