@@ -2,7 +2,7 @@
 import { analyseArticle, type ArticleAnalysis, type ArticleText } from './analyse-article'
 import { DEFAULT_BACKGROUND, type Background } from './background-df'
 import { SEED_FLOOR } from './lexical-score'
-import { dampen, MAX_ENTITIES, MAX_PHRASES, MAX_TERMS, type Evidence, type StoryProfile } from './story-profile'
+import { aliasOf, dampen, MAX_ENTITIES, MAX_PHRASES, MAX_TERMS, type Evidence, type ProfileEntity, type StoryProfile } from './story-profile'
 
 /** How an update came about. */
 export interface AdaptOptions {
@@ -57,6 +57,27 @@ function bound<T extends Feature>(items: Iterable<T>, room: number, weight: (i: 
   return [...seeded, ...learned]
 }
 
+/**
+ * An article's entity counts with every bare surname folded into the full name it stands for ("Cooper" into
+ * "yvette cooper"), whether that name is already in the profile or written out in the same article: one person is one
+ * feature, or a follow-up naming her twice would teach the profile two entities and count her twice from then on.
+ */
+function canonicalEntities(counts: ReadonlyMap<string, number>, known: Iterable<ProfileEntity>): Map<string, number> {
+  const fullName = new Map<string, string>()
+  for (const e of known) if (e.alias !== null && e.alias !== e.key) fullName.set(e.alias, e.key)
+  for (const key of counts.keys()) {
+    const words = key.split(' ')
+    const last = words[words.length - 1]
+    if (words.length > 1 && last !== undefined && !fullName.has(last)) fullName.set(last, key)
+  }
+  const merged = new Map<string, number>()
+  for (const [key, count] of counts) {
+    const target = key.includes(' ') ? key : (fullName.get(key) ?? key)
+    merged.set(target, (merged.get(target) ?? 0) + count)
+  }
+  return merged
+}
+
 function topByWeight(counts: Map<string, number>, weight: (key: string, count: number) => number, n: number): [string, number][] {
   return [...counts].map(([k, c]): [string, number] => [k, weight(k, c)]).sort((a, b) => b[1] - a[1]).slice(0, n)
 }
@@ -88,10 +109,10 @@ export function adaptProfile(profile: StoryProfile, article: ArticleText | Artic
 
   const entities = new Map(decayAll(profile.entities, factor).map((e) => [e.key, e]))
   const entityCandidates = options.relevant
-    ? topByWeight(a.entities, (_, c) => c, ENTITIES_PER_ARTICLE).map(([k]) => k)
+    ? topByWeight(canonicalEntities(a.entities, entities.values()), (_, c) => c, ENTITIES_PER_ARTICLE).map(([k]) => k)
     : profile.entities.filter((e) => a.names.has(e.key) || (e.alias !== null && a.names.has(e.alias))).map((e) => e.key)
   for (const key of entityCandidates) {
-    nudge(entities, key, rate, () => ({ key, alias: null, label: labels.get(`@${key}`) ?? key, seed: 0, learned: 0 }))
+    nudge(entities, key, rate, () => ({ key, alias: aliasOf(key), label: labels.get(`@${key}`) ?? key, seed: 0, learned: 0 }))
   }
 
   const phrases = new Map(decayAll(profile.phrases, factor).map((p) => [p.key, p]))

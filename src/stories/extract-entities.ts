@@ -65,6 +65,9 @@ export function entityAt(tokens: readonly Token[], i: number, knownNames: Readon
   while (words.length > 1 && HONORIFICS.has(words[0]?.lower ?? '')) words = words.slice(1)
   const office = words.findIndex((w) => OFFICE_WORDS.has(w.lower))
   if (office >= 0 && office < words.length - 1) words = words.slice(office + 1)
+  // An office on its own ("the Home Secretary", "Prime Minister") names whoever holds it, in every story they touch:
+  // its words are ordinary terms, not a name.
+  else if (office === words.length - 1) return null
   while (words.length > 1 && POSTNOMINALS.has(words[words.length - 1]?.lower ?? '')) words = words.slice(0, -1)
   if (words.length === 1) {
     const only = words[0] as Token

@@ -33,6 +33,8 @@ const SUBJECT_WEIGHT = 0.3
 // Rarer than the prior's "newsy" band (IDF 4.6): an everyday name such as "Post Office" is not distinctive.
 const SUBJECT_MIN_IDF = 4.6
 const KEYWORD_BOOST = 0.3
+// Lexical evidence shared with no phrase, name or keyword of the story keeps this share (see decide).
+const UNCORROBORATED = 0.6
 // An article about other countries only (named in its headline or twice) keeps this share of its evidence.
 const FOREIGN_PENALTY = 0.35
 const FOREIGN_MENTIONS = 2
@@ -109,6 +111,11 @@ function hasKey(article: ArticleAnalysis, key: string): boolean {
   return key.includes(' ') ? article.phrases.has(key) || article.names.has(key) : article.terms.has(key) || article.names.has(key)
 }
 
+// Parts are read, not computed with: six decimals hide the last-bit differences of summing in another order.
+function round6(x: number): number {
+  return Math.round(x * 1e6) / 1e6
+}
+
 /** The numeric outcome of scoring, before any explanation is built. */
 export interface Decision {
   score: number
@@ -131,7 +138,9 @@ export function decide(profile: StoryProfile, a: ArticleAnalysis, background: Ba
   const keyword = profile.keywords.length > 0 && profile.keywords.some((k) => hasKey(a, k))
   const excludedBy = profile.excludeKeywords.length > 0 ? profile.excludeKeywords.find((k) => hasKey(a, k)) : undefined
   const subjectScore = compiled.subjectTotal > 0 ? Math.min(1, matchedSubject / compiled.subjectTotal) : 0
-  const topical = lexical + PHRASE_WEIGHT * phraseScore + SUBJECT_WEIGHT * subjectScore
+  // Words alone, with none of the story's phrases, names or keywords, are the topic rather than the story.
+  const corroborated = phraseScore > 0 || entityScore > 0 || keyword
+  const topical = lexical * (corroborated ? 1 : UNCORROBORATED) + PHRASE_WEIGHT * phraseScore + SUBJECT_WEIGHT * subjectScore
   const unpenalised = topical + Math.min(ENTITY_WEIGHT * entityScore, ENTITY_CAP * topical) + (keyword ? KEYWORD_BOOST : 0)
   // Where an article is set only matters once it is a candidate; most articles are not.
   const foreign = unpenalised >= MIDPOINT / 2 && isElsewhere(profile, a)
@@ -142,7 +151,7 @@ export function decide(profile: StoryProfile, a: ArticleAnalysis, background: Ba
     score,
     matched: excludedBy === undefined && score >= profile.threshold,
     excludedBy,
-    parts: { lexical, phrases: phraseScore, entities: entityScore, subject: subjectScore, keyword, elsewhere: foreign },
+    parts: { lexical: round6(lexical), phrases: round6(phraseScore), entities: round6(entityScore), subject: round6(subjectScore), keyword, elsewhere: foreign },
   }
 }
 

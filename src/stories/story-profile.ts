@@ -96,7 +96,8 @@ export function keywordKey(keyword: string): string {
   return stems.length > 0 ? stems.join(' ') : keyword.toLowerCase().trim()
 }
 
-function aliasOf(key: string): string | null {
+/** The surname a multi-word name is later called by ("nigel farage" → "farage"), or null. */
+export function aliasOf(key: string): string | null {
   const words = key.split(' ')
   const last = words[words.length - 1]
   if (words.length < 2 || last === undefined || last.length < 3 || isCommonWord(last)) return null

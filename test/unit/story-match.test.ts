@@ -66,6 +66,12 @@ describe('text analysis', () => {
     expect(a.names.has('farage')).toBe(true)
   })
 
+  it('reads an office named on its own as words, not as a name of the story', () => {
+    const a = analyseArticle({ title: '', text: 'The Home Secretary said the Prime Minister agreed. Home Secretary Yvette Cooper spoke later.' })
+    expect([...a.entities.keys()]).toEqual(['yvette cooper'])
+    expect(a.terms.has(stem('secretary'))).toBe(true)
+  })
+
   it('does not take a capitalised first word of a sentence for a name', () => {
     const a = analyseArticle({ title: '', text: 'Backing the bill, he spoke. Grooming gangs are still operating.' })
     expect(a.entities.size).toBe(0)
@@ -125,6 +131,19 @@ describe('scoring', () => {
     expect(m.explanation.terms[0]?.weight).toBeGreaterThan(0)
     expect(m.explanation.phrases).toContain('grooming gangs')
     expect(m.explanation.entities).toEqual(expect.arrayContaining(['Keir Starmer', 'Louise Casey']))
+  })
+
+  it('reads the story’s words shared without any of its phrases or names as the topic, not the story', () => {
+    // County lines: grooming, gangs and exploitation, but no "grooming gangs", no inquiry and nobody from the story.
+    const topic = { title: 'County lines: hundreds arrested in week of police action', text: 'Police arrested hundreds of people in a crackdown on county lines drug gangs. Children were groomed and exploited by the gangs to carry drugs, and officers said criminal exploitation of vulnerable children was growing.' }
+    const bare = score(topic)
+    expect(bare.explanation.phrases).toEqual([])
+    expect(bare.explanation.entities).toEqual([])
+    expect(bare.matched).toBe(false)
+    // The same words with one of the story's names are corroborated, and weigh in full.
+    const named = score({ ...topic, text: `${topic.text} Jess Phillips said the figures were shocking.` })
+    expect(named.parts.lexical).toBeCloseTo(bare.parts.lexical, 1)
+    expect(named.score - bare.score).toBeGreaterThan(0.2)
   })
 
   it('never matches on entities alone', () => {
@@ -201,6 +220,18 @@ describe('adaptive tracking', () => {
     expect(gang?.learned).toBeLessThan(0)
     expect((gang?.seed ?? 0) + (gang?.learned ?? 0)).toBeGreaterThanOrEqual((gang?.seed ?? 0) * 0.5)
     expect(scoreArticle(corrected, alarm, DEFAULT_BACKGROUND).score).toBeLessThan(scoreArticle(profile, alarm, DEFAULT_BACKGROUND).score)
+  })
+
+  it('learns a person named in full and then by surname as one entity, found again by surname', () => {
+    const first = { title: 'Anne Longfield named chair of grooming gangs inquiry', text: 'Anne Longfield will chair the national inquiry into grooming gangs. Longfield said survivors would be heard, and Longfield promised to report within three years.' }
+    const learned = adaptProfile(profile, first, { now: Date.UTC(2025, 9, 1), relevant: true })
+    const longfield = learned.entities.filter((e) => e.key.includes('longfield'))
+    expect(longfield.map((e) => [e.key, e.alias])).toEqual([['anne longfield', 'longfield']])
+    const yvette = adaptProfile(profile, { title: 'Grooming gangs inquiry', text: 'Yvette Cooper ordered the national inquiry into grooming gangs. Cooper said victims were failed, and Cooper apologised.' }, { now: Date.UTC(2025, 5, 1), relevant: true })
+    expect(yvette.entities.filter((e) => e.key.includes('cooper')).map((e) => e.key)).toEqual(['yvette cooper'])
+    const later = analyseArticle({ title: 'Inquiry sets out terms of reference', text: 'The inquiry chaired by Longfield will start hearings next year.' })
+    expect(scoreArticle(profile, later, DEFAULT_BACKGROUND).parts.entities).toBe(0)
+    expect(scoreArticle(learned, later, DEFAULT_BACKGROUND).parts.entities).toBeGreaterThan(0)
   })
 
   it('lets learned evidence decay with time', () => {
