@@ -5,6 +5,7 @@ import { addFeed, api, env, json, tick } from '../support/worker'
 import { crashOnFirstPut } from '../support/kv-faults'
 import { FakeNetwork, feedResponder } from '../support/fake-network'
 import { countingKv } from '../../src/storage/counting-kv'
+import { DEFAULT_QUIET_HEARTBEAT_MINUTES, parseQuietHeartbeatMinutes } from '../../src/config/settings'
 import contentEncodedRaw from '../../fixtures/feeds/rss2-content-encoded.xml?raw'
 import editedHeadlineRaw from '../../fixtures/feeds/rss2-edited-headline.xml?raw'
 import editedSummaryRaw from '../../fixtures/feeds/rss2-edited-summary.xml?raw'
@@ -40,7 +41,8 @@ interface AlertItem {
 }
 interface Health {
   lastTickAt: string | null
-  lastTick: { feedsPolled: number; notModified: number; unchanged: number; updated: number; failed: number; articlesNew: number; articlesRevised: number; alertsRaised: number; backingOff: number } | null
+  quietTicksRecordedEveryMinutes: number
+  lastTick: { at: string; feedsPolled: number; notModified: number; unchanged: number; updated: number; failed: number; articlesNew: number; articlesRevised: number; alertsRaised: number; backingOff: number } | null
 }
 interface FeedItem {
   id: string
@@ -144,6 +146,37 @@ describe('KV budget', () => {
     expect(n).toBe(3)
     expect(counts.writes).toBe(2)
     expect((await health()).lastTick).toMatchObject({ unchanged: 1, updated: 0 })
+  })
+
+  it('records a quiet tick only on the first tick of each heartbeat window, and every tick that changed something', async () => {
+    network.serve(FEED, feedResponder(() => body, { etag: '"v1"' }))
+    await addFeed(FEED)
+    const hourly = { HEARTBEAT_QUIET_MINUTES: '60' }
+    await tick(T0, hourly) // the first poll stores the feed: recorded
+    const { kv, counts } = countingKv(env.STORE)
+    for (let m = 5; m < 60; m += 5) await tick(T0 + m * MIN, { ...hourly, STORE: kv })
+    // Eleven quiet ticks (304s): not a single write, and health still shows the first tick.
+    expect(counts.writes).toBe(0)
+    const quiet = await health()
+    expect(quiet.lastTickAt).toBe(new Date(T0).toISOString())
+    expect(quiet.quietTicksRecordedEveryMinutes).toBe(0) // the test Worker's own setting; the override above is per tick
+    await tick(T0 + 60 * MIN, { ...hourly, STORE: kv }) // first tick of the next hour: recorded although quiet
+    expect(counts.writes).toBe(1)
+    expect((await health()).lastTick).toMatchObject({ at: new Date(T0 + 60 * MIN).toISOString(), notModified: 1 })
+    body = editedHeadline
+    network.serve(FEED, feedResponder(() => body, { etag: '"v2"' }))
+    await tick(T0 + 65 * MIN, { ...hourly, STORE: kv }) // a revision: recorded at once
+    expect((await health()).lastTick).toMatchObject({ at: new Date(T0 + 65 * MIN).toISOString(), articlesRevised: 1 })
+  })
+
+  it('rejects a heartbeat window that is not a whole number of minutes, naming the setting and keeping the default', () => {
+    const errors = vi.spyOn(console, 'error').mockImplementation(() => undefined)
+    expect(parseQuietHeartbeatMinutes('15')).toBe(15)
+    expect(parseQuietHeartbeatMinutes(undefined)).toBe(DEFAULT_QUIET_HEARTBEAT_MINUTES)
+    expect(parseQuietHeartbeatMinutes('soon')).toBe(DEFAULT_QUIET_HEARTBEAT_MINUTES)
+    expect(parseQuietHeartbeatMinutes('-5')).toBe(DEFAULT_QUIET_HEARTBEAT_MINUTES)
+    expect(errors).toHaveBeenCalledTimes(2)
+    expect(String(errors.mock.calls[0]?.[0])).toMatch(/HEARTBEAT_QUIET_MINUTES.*"soon"/)
   })
 
   it('reads the registry, one state per due feed and one record per changed item', async () => {

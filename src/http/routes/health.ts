@@ -1,11 +1,14 @@
-// GET /api/health: liveness and the last tick's counts (no token needed).
+// GET /api/health: liveness and the last recorded tick's counts (no token needed).
 import { Hono } from 'hono'
 import type { AppEnv } from '../app-env'
 import { methodNotAllowed } from '../errors'
 import { HeartbeatStore } from '../../pipeline/heartbeat-store'
 import { FeedStore } from '../../feeds/feed-store'
+import { readSettings } from '../../config/settings'
 
 export const healthRoutes = new Hono<AppEnv>().get('/', async (c) => {
   const [lastTick, feeds] = await Promise.all([new HeartbeatStore(c.env.STORE).read(), new FeedStore(c.env.STORE).listFeeds()])
-  return c.json({ ok: true, lastTickAt: lastTick?.at ?? null, feeds: feeds?.length ?? 0, lastTick })
+  // Quiet ticks are recorded once per window: lastTickAt may be that much older than the cron's last run.
+  const quietTicksRecordedEveryMinutes = readSettings(c.env).quietHeartbeatMinutes
+  return c.json({ ok: true, lastTickAt: lastTick?.at ?? null, quietTicksRecordedEveryMinutes, feeds: feeds?.length ?? 0, lastTick })
 }).all('/', methodNotAllowed('GET'))
