@@ -1,8 +1,10 @@
 // Orchestrator for one cron tick: load the registry, pick the due feeds, refresh each, write the heartbeat.
 import type { FeedConfig } from '../model/feed'
 import type { RefreshResult } from './refresh-feed'
-import type { RecheckDeps } from './recheck-pages'
-import { recheckPages } from './recheck-pages'
+import type { RecheckDeps, RecheckSummary } from './recheck-pages'
+import { duePages, emptyRecheckSummary, recheckPages } from './recheck-pages'
+import type { ArticleRecord } from '../model/article'
+import type { TrackedPage } from '../articles/tracked-pages-store'
 import { followStories } from './track-stories'
 import type { StoryStore } from '../stories/story-store'
 import { refreshFeed } from './refresh-feed'
@@ -10,7 +12,7 @@ import { defaultFeedConfigs } from '../feeds/feed-registry'
 import { boundsBite, cronPeriodMinutes, feedHost, isDue, pickFeedsForTick, pollVerdict } from '../feeds/schedule'
 import type { FeedState } from '../model/feed'
 import { KeyedMutex } from '../core/keyed-mutex'
-import { enqueueFeeds, type FeedQueueMessage } from './consume-feeds'
+import { feedMessages, pageMessages, sendMessages, type FeedQueueMessage } from './queue-messages'
 import { mapLimit } from '../core/map-limit'
 import type { KvCounts } from '../storage/counting-kv'
 import type { TickSummary } from './tick-summary'
@@ -21,7 +23,7 @@ export type { TickSummary }
 
 export interface TickDeps extends RecheckDeps, WebhookDeps {
   stories: StoryStore
-  /** Bound when FEED_QUEUE is configured: due feeds go to the queue consumer instead of being polled by the cron. */
+  /** Bound when FEED_QUEUE is configured: due feeds and page re-checks go to the queue consumer instead of the cron. */
   feedQueue: Queue<FeedQueueMessage> | null
   kv: KVNamespace
   /** Live KV operation counts of this invocation (from storage/counting-kv). */
@@ -52,14 +54,26 @@ export async function runTick(deps: TickDeps, nowMs: number, cron: string | null
   const due = feeds.filter((f) => isDue(f, nowMs, period))
   let results: RefreshResult[] = []
   let enqueued = 0
+  let messages = 0
   let deferred = 0
   let disabled = 0
   let waiting = 0
   let backingOff = 0
+  let pages: RecheckSummary
+  let tracked: TrackedPage[]
+  let candidates: ArticleRecord[] = []
   if (deps.feedQueue) {
-    // Fan-out: the cron only decides which feeds are due, without reading their states (thousands of reads would
-    // pass the 1,000 KV operations an invocation may make); the queue consumer checks each state before polling.
-    enqueued = await enqueueFeeds(deps.feedQueue, due.map((f) => f.id), nowMs)
+    // Fan-out: the cron only decides which feeds and pages are due and enqueues them, FEEDS_PER_MESSAGE feeds and
+    // PAGES_PER_MESSAGE pages a message, without reading feed states (thousands of reads would pass the 1,000 KV
+    // operations an invocation may make); the consumer checks each state before polling.
+    // Consumers stage their tracked-page changes one key per page; this cron is the one writer of the list itself.
+    tracked = feeds.some((f) => f.fetchArticles) ? (await deps.trackedPages.mergeStaged(nowMs)).pages : []
+    const duePageList = duePages(feeds, tracked, nowMs, period * 60_000)
+    const feedBatch = feedMessages(due, nowMs)
+    const pageBatch = pageMessages(duePageList, nowMs)
+    messages = await sendMessages(deps.feedQueue, [...feedBatch, ...pageBatch])
+    enqueued = due.length
+    pages = { ...emptyRecheckSummary(), due: duePageList.length, enqueued: duePageList.length }
   } else {
     // Bounded: pick the tick's feeds first, then read only their states.
     const limits = { maxPerTick: deps.settings.maxFeedsPerTick, maxPerHost: deps.settings.maxFeedsPerHostPerTick }
@@ -84,19 +98,23 @@ export async function runTick(deps: TickDeps, nowMs: number, cron: string | null
     results = await mapLimit(runnable, deps.settings.fetchConcurrency, ({ feed, state }): Promise<RefreshResult> =>
       hostLock.run(feedHost(feed.url), () => refreshFeed(deps, feed, state, nowMs)),
     )
+
+    // Page re-checks run after the feeds and skip pages the feeds already fetched in this tick. Both contain their own
+    // failures, so the tracked-pages update below is reached; it is the only writer of that key in a tick.
+    // Only deployments that track pages pay the read.
+    const listed = feeds.some((f) => f.fetchArticles) ? await deps.trackedPages.list() : []
+    const rechecks = await recheckPages(deps, feeds, listed, nowMs, period * 60_000)
+    const added = results.flatMap((r) => r.trackedPages)
+    const removed = [...results.flatMap((r) => r.removedPages), ...rechecks.removedIds]
+    await deps.trackedPages.update({ add: added, remove: removed }, nowMs)
+    pages = rechecks.summary
+    candidates = rechecks.candidates
+    // The summary's count of tracked pages: the list as the update just wrote it.
+    tracked = [...listed, ...added].filter((p) => !removed.includes(p.articleId))
   }
 
-  // Page re-checks run after the feeds and skip pages the feeds already fetched in this tick. Both contain their own
-  // failures, so the tracked-pages update below is reached; it is the only writer of that key in a tick.
-  // Only deployments that track pages pay the read.
-  const tracked = feeds.some((f) => f.fetchArticles) ? await deps.trackedPages.list() : []
-  const rechecks = await recheckPages(deps, feeds, tracked, nowMs, period * 60_000)
-  const added = results.flatMap((r) => r.trackedPages)
-  const removed = [...results.flatMap((r) => r.removedPages), ...rechecks.removedIds]
-  await deps.trackedPages.update({ add: added, remove: removed }, nowMs)
-
   // Every new or revised article of the tick is scored against every story, once.
-  const stories = await followStories(deps, [...results.flatMap((r) => r.candidates), ...rechecks.candidates], nowMs, results.flatMap((r) => r.quietCandidates))
+  const stories = await followStories(deps, [...results.flatMap((r) => r.candidates), ...candidates], nowMs, results.flatMap((r) => r.quietCandidates))
 
   // Every alert of the tick is stored by now: webhooks are dispatched from the stored alerts, never from memory.
   const webhooks = await deliverWebhooks(deps, nowMs, new Map(feeds.map((f) => [f.id, f.title ?? f.url])))
@@ -120,14 +138,14 @@ export async function runTick(deps: TickDeps, nowMs: number, cron: string | null
     articlesNew: results.reduce((n, r) => n + r.newArticles, 0),
     articlesRevised: results.reduce((n, r) => n + r.revisedArticles, 0),
     // Every alert of the tick: revisions and removals from feeds and page re-checks, and story follow-ups.
-    alertsRaised: results.reduce((n, r) => n + r.alertsRaised, 0) + rechecks.summary.alertsRaised + stories.alertsRaised,
+    alertsRaised: results.reduce((n, r) => n + r.alertsRaised, 0) + pages.alertsRaised + stories.alertsRaised,
     stateWrites: results.filter((r) => r.stateWritten).length,
-    pages: { ...rechecks.summary, tracked: tracked.length + added.length - removed.length },
+    pages: { ...pages, tracked: tracked.length },
     stories,
     webhooks,
     kv: { ...deps.kvCounts },
     subrequests: deps.subrequests.fetches,
-    queueMessages: enqueued + webhooks.enqueued,
+    queueMessages: messages + webhooks.enqueued,
   }
   await deps.heartbeat.write(summary)
   return summary

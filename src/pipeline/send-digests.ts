@@ -1,4 +1,5 @@
-// Orchestrator for the digest cron: per due subscription, alerts since its watermark → digest → MIME → claim → send → record.
+// Orchestrator for the digest cron: per due subscription, alerts since its watermark → digest → MIME → claim → send → record;
+// with a queue, the cron enqueues one message per due subscription and the consumer does the same per message.
 import type { Alert } from '../model/alert'
 import type { AlertStore } from '../alerts/alert-store'
 import type { StoryStore } from '../stories/story-store'
@@ -13,6 +14,7 @@ import { digestId, digestPeriod, isDigestDue, nextDigestAt } from '../delivery/d
 import { unsubscribeUrl } from '../delivery/unsubscribe-token'
 import { mailboxAddress } from '../delivery/email-sender'
 import { mapLimit } from '../core/map-limit'
+import { digestMessage, sendMessages, type FeedQueueMessage } from './queue-messages'
 
 /**
  * A digest run covers alerts created up to this long before it. A tick stamps its alerts with its scheduled time but
@@ -58,6 +60,8 @@ export interface ComposedDigest {
 export type DigestResult =
   | { subscriptionId: string; outcome: 'not_due' | 'empty' | 'already_claimed' }
   | { subscriptionId: string; outcome: 'sent' | 'recorded' | 'failed' | 'unknown'; digestId: string; alertCount: number; error: string | null }
+  /** An unexpected failure (a KV error, a bug), logged; nothing was claimed unless the claim itself was written. */
+  | { subscriptionId: string; outcome: 'crashed'; digestId: string; alertCount: 0; error: string }
 
 export interface DigestRunSummary {
   at: string
@@ -69,6 +73,7 @@ export interface DigestRunSummary {
   unknown: number
   empty: number
   alreadyClaimed: number
+  crashed: number
   alertsRead: number
   truncated: boolean
   results: DigestResult[]
@@ -170,9 +175,15 @@ function settle(outcome: SendOutcome): { status: DigestRecord['status']; deliver
   }
 }
 
-async function runOne(deps: SendDigestDeps, sub: DigestSubscription, nowMs: number, cutoff: string, alerts: readonly Alert[]): Promise<DigestResult> {
-  if (!isDigestDue(sub, nowMs)) return { subscriptionId: sub.id, outcome: 'not_due' }
-  const period = digestPeriod(sub, nowMs)
+/** When a digest run happens: its scheduled time (which decides the period, hence the digest id) and the clock now. */
+interface RunClock {
+  scheduledMs: number
+  nowMs: number
+}
+
+async function runOne(deps: SendDigestDeps, sub: DigestSubscription, clock: RunClock, cutoff: string, alerts: readonly Alert[]): Promise<DigestResult> {
+  if (!isDigestDue(sub, clock.scheduledMs)) return { subscriptionId: sub.id, outcome: 'not_due' }
+  const period = digestPeriod(sub, clock.scheduledMs)
   const id = digestId(sub.id, period)
   const [state, marker] = await Promise.all([deps.digests.getState(sub.id), deps.digests.getMarker(id)])
   // A retried or overlapping run of this period: the digest was claimed (sent, failed or mid-send), never again.
@@ -180,7 +191,7 @@ async function runOne(deps: SendDigestDeps, sub: DigestSubscription, nowMs: numb
   const previous = state ?? initialState(sub)
   const window = { from: previous.watermark, to: cutoff }
   if (Date.parse(window.from) >= Date.parse(window.to)) return { subscriptionId: sub.id, outcome: 'empty' }
-  const now = new Date(nowMs).toISOString()
+  const now = new Date(clock.nowMs).toISOString()
   const digest = await composeDigest(deps, sub, window, period, alerts, now)
   // Never an empty digest; nothing is written, so the next run's window simply starts at the same watermark.
   if (!digest) return { subscriptionId: sub.id, outcome: 'empty' }
@@ -239,13 +250,12 @@ async function runOne(deps: SendDigestDeps, sub: DigestSubscription, nowMs: numb
 }
 
 /**
- * Runs the digest cron at `nowMs` (its scheduled time). Each subscription's failure is recorded on it and never stops
- * the others. Reads the alerts once for all due subscriptions.
+ * Builds and sends the digests of these due subscriptions for the run scheduled at `clock.scheduledMs`. Each
+ * subscription's failure is recorded on it (or returned as `crashed`) and never stops the others. Reads the alerts once
+ * for all of them.
  */
-export async function sendDigests(deps: SendDigestDeps, nowMs: number): Promise<DigestRunSummary> {
-  const subs = await deps.digests.listSubscriptions()
-  const due = subs.filter((s) => isDigestDue(s, nowMs))
-  const cutoff = new Date(nowMs - DIGEST_SETTLE_MS).toISOString()
+async function runDigests(deps: SendDigestDeps, due: readonly DigestSubscription[], clock: RunClock): Promise<{ results: DigestResult[]; alertsRead: number; truncated: boolean }> {
+  const cutoff = new Date(clock.scheduledMs - DIGEST_SETTLE_MS).toISOString()
   let alerts: Alert[] = []
   let truncated = false
   if (due.length > 0) {
@@ -256,13 +266,24 @@ export async function sendDigests(deps: SendDigestDeps, nowMs: number): Promise<
   }
   const results = await mapLimit(due, SEND_CONCURRENCY, async (sub): Promise<DigestResult> => {
     try {
-      return await runOne(deps, sub, nowMs, cutoff, alerts)
+      return await runOne(deps, sub, clock, cutoff, alerts)
     } catch (error) {
       // A KV failure for one subscription: nothing was claimed unless the claim itself was written.
       console.error(`digests: subscription ${sub.id} failed`, error)
-      return { subscriptionId: sub.id, outcome: 'failed', digestId: digestId(sub.id, digestPeriod(sub, nowMs)), alertCount: 0, error: 'digests: unexpected error' }
+      return { subscriptionId: sub.id, outcome: 'crashed', digestId: digestId(sub.id, digestPeriod(sub, clock.scheduledMs)), alertCount: 0, error: 'digests: unexpected error' }
     }
   })
+  return { results, alertsRead: alerts.length, truncated }
+}
+
+/**
+ * Runs the digest cron at `nowMs` (its scheduled time) without a queue: every due subscription's digest in this
+ * invocation. Each subscription's failure is recorded on it and never stops the others.
+ */
+export async function sendDigests(deps: SendDigestDeps, nowMs: number): Promise<DigestRunSummary> {
+  const subs = await deps.digests.listSubscriptions()
+  const due = subs.filter((s) => isDigestDue(s, nowMs))
+  const { results, alertsRead, truncated } = await runDigests(deps, due, { scheduledMs: nowMs, nowMs })
   const count = (o: DigestResult['outcome']): number => results.filter((r) => r.outcome === o).length
   return {
     at: new Date(nowMs).toISOString(),
@@ -274,8 +295,76 @@ export async function sendDigests(deps: SendDigestDeps, nowMs: number): Promise<
     unknown: count('unknown'),
     empty: count('empty'),
     alreadyClaimed: count('already_claimed'),
-    alertsRead: alerts.length,
+    crashed: count('crashed'),
+    alertsRead,
     truncated,
     results,
   }
+}
+
+export interface DigestEnqueueSummary {
+  at: string
+  subscriptions: number
+  due: number
+  enqueued: number
+  /** Due, but this period's digest was claimed already (a retried or overlapping cron run): not enqueued again. */
+  alreadyClaimed: number
+}
+
+/**
+ * The digest cron with a queue: one message per due subscription of this run (the run's scheduled time fixes the
+ * period, so a retried message or run computes the same digest id). A subscription whose digest of this period was
+ * already claimed is left out (one state read each); the consumer checks the claim again before sending.
+ */
+export async function enqueueDigests(digests: DigestStore, queue: Queue<FeedQueueMessage>, nowMs: number): Promise<DigestEnqueueSummary> {
+  const subs = await digests.listSubscriptions()
+  const due = subs.filter((s) => isDigestDue(s, nowMs))
+  const states = await mapLimit(due, 8, (s) => digests.getState(s.id))
+  const open = due.filter((s, i) => states[i]?.lastPeriod !== digestPeriod(s, nowMs))
+  const enqueued = await sendMessages(queue, open.map((s) => digestMessage(s.id, nowMs)))
+  return { at: new Date(nowMs).toISOString(), subscriptions: subs.length, due: due.length, enqueued, alreadyClaimed: due.length - open.length }
+}
+
+/**
+ * The queue consumer's digests: each message is one subscription and the scheduled time of the cron run that enqueued
+ * it, sent exactly as that run would have (same period, digest id, window and claim-before-send). Per message: `retry`
+ * only after an unexpected failure (a retry finds the claim if one was written, so a digest is never sent twice);
+ * otherwise `ack`, including a deleted subscription and a digest already claimed.
+ */
+export async function sendQueuedDigests(
+  deps: SendDigestDeps,
+  messages: readonly { subscriptionId: string; tick: number }[],
+  nowMs: number,
+): Promise<{ verdicts: ('ack' | 'retry')[]; results: DigestResult[] }> {
+  const verdicts: ('ack' | 'retry')[] = messages.map(() => 'ack')
+  const results: DigestResult[] = []
+  const ticks = [...new Set(messages.map((m) => m.tick))]
+  for (const tick of ticks) {
+    const indexes = [...messages.keys()].filter((i) => messages[i]?.tick === tick)
+    const ids = [...new Set(indexes.map((i) => messages[i]?.subscriptionId ?? ''))]
+    const subs = await mapLimit(ids, 8, (id) => deps.digests.getSubscription(id))
+    const due = subs.filter((s): s is DigestSubscription => s !== null && isDigestDue(s, tick))
+    const run = await runDigests(deps, due, { scheduledMs: tick, nowMs })
+    results.push(...run.results)
+    const crashed = new Set(run.results.filter((r) => r.outcome === 'crashed').map((r) => r.subscriptionId))
+    for (const i of indexes) if (crashed.has(messages[i]?.subscriptionId ?? '')) verdicts[i] = 'retry'
+  }
+  return { verdicts, results }
+}
+
+/**
+ * The dead-letter consumer's digests: a digest message that kept failing before its claim shows on the subscription
+ * (`errorCount`, `lastError`). Its alerts are not lost: the watermark did not move, so the next period's digest carries
+ * them. Returns false for a subscription deleted since.
+ */
+export async function recordDeadDigest(digests: DigestStore, subscriptionId: string, attempts: number): Promise<boolean> {
+  const sub = await digests.getSubscription(subscriptionId)
+  if (!sub) return false
+  const state = (await digests.getState(sub.id)) ?? initialState(sub)
+  await digests.putState({
+    ...state,
+    errorCount: state.errorCount + 1,
+    lastError: `digests: dead_letter: this digest failed ${attempts} times and was given up (dead-letter queue); its alerts go into the next one`,
+  })
+  return true
 }

@@ -24,6 +24,13 @@ export function parseAlertIndexKey(name: string): { createdAt: string; alertId: 
   return { createdAt: new Date(INVERT_BASE_MS - Number(m[1])).toISOString(), alertId: m[2] }
 }
 
+/** Reads back a staged tracked-page change built by KEYS.stagedPageAdd or KEYS.stagedPageRemove; null for any other key. */
+export function parseStagedPageKey(name: string): { op: 'add' | 'remove'; articleId: string } | null {
+  const m = /^pages:staged:(add|remove):([^:]+)$/.exec(name)
+  if (!m?.[1] || !m[2]) return null
+  return { op: m[1] === 'add' ? 'add' : 'remove', articleId: m[2] }
+}
+
 /** Reads back a webhook outbox key built by KEYS.webhookOutbox; null for any other key. */
 export function parseWebhookOutboxKey(name: string): { dueMs: number; deliveryId: string } | null {
   const m = /^webhook-outbox:(\d{13}):([^:]+)$/.exec(name)
@@ -46,6 +53,14 @@ export const KEYS = {
   revisionIndexPrefix: (): string => 'revisions:',
   /** Articles whose pages are re-checked (feeds with fetchArticles), younger than the re-check horizon. */
   trackedPages: (): string => 'pages:tracked',
+  /**
+   * With the queue: a page a consumer started tracking (value: the TrackedPage), one key per page so concurrent
+   * consumers never overwrite each other; the cron folds these into `pages:tracked` and deletes them.
+   */
+  stagedPageAdd: (articleId: string): string => `pages:staged:add:${articleId}`,
+  /** With the queue: a page a consumer found gone (empty value), folded into `pages:tracked` by the cron like an addition. */
+  stagedPageRemove: (articleId: string): string => `pages:staged:remove:${articleId}`,
+  stagedPagePrefix: (): string => 'pages:staged:',
   /** Newest-first index of articles by first sight; metadata carries the feed ids for filtering. */
   articleIndex: (firstSeenAt: string, articleId: string): string => `articles:${invertedTime(firstSeenAt)}:${articleId}`,
   articleIndexPrefix: (): string => 'articles:',

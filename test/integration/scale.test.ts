@@ -109,20 +109,21 @@ describe('publisher hints and failures', () => {
 })
 
 describe('fan-out on a queue', () => {
-  it('enqueues the due feeds in batches instead of polling them', async () => {
-    const sent: unknown[][] = []
-    const queue = { sendBatch: async (msgs: unknown[]) => void sent.push(msgs), send: async () => undefined }
+  it('enqueues the due feeds 25 to a message instead of polling them', async () => {
+    const sent: { body: { feedIds: string[] } }[][] = []
+    const queue = { sendBatch: async (msgs: { body: { feedIds: string[] } }[]) => void sent.push(msgs), send: async () => undefined }
     for (let i = 0; i < 150; i++) {
       const url = `https://q${i}.example.com/rss.xml`
       await addFeed(url)
     }
     await tick(T0, { FEED_QUEUE: queue } as unknown as Partial<Env>)
-    expect(sent.map((b) => b.length)).toEqual([100, 50])
+    expect(sent.map((b) => b.length)).toEqual([6])
+    expect(sent.flat().map((m) => m.body.feedIds.length)).toEqual([25, 25, 25, 25, 25, 25])
     expect(network.requests).toHaveLength(0)
-    expect(await lastTick()).toMatchObject({ feedsDue: 150, feedsEnqueued: 150, feedsPolled: 0, subrequests: 0, queueMessages: 150 })
+    expect(await lastTick()).toMatchObject({ feedsDue: 150, feedsEnqueued: 150, feedsPolled: 0, subrequests: 0, queueMessages: 6 })
   })
 
-  it('polls each queued feed through the pipeline and acknowledges each message', async () => {
+  it('polls each feed of single-feed messages (the first release\'s format) and acknowledges each message', async () => {
     const urls = ['https://qa.example.com/rss.xml', 'https://qb.example.com/rss.xml']
     const ids: string[] = []
     for (const url of urls) {
