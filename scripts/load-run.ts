@@ -272,7 +272,8 @@ async function runTick(number: number, tick: Tick, expectedStatus: string, ctx: 
     await sleep(POLL_MS)
     take()
     if (allPolledAt === null && perPath.size === ctx.feeds) allPolledAt = Date.now()
-    const consumed = tally.messages >= ctx.feeds
+    // Messages carry several feeds each: the consumer lines' feed counts, not their message counts, cover the tick.
+    const consumed = (tally.counts.feeds ?? 0) >= ctx.feeds
     if (allPolledAt !== null && consumed && tally.lastBatchAt !== null && Date.now() - tally.lastBatchAt >= QUIET_MS) {
       quietAt = tally.lastBatchAt
       break
@@ -295,7 +296,7 @@ async function runTick(number: number, tick: Tick, expectedStatus: string, ctx: 
   if (allPolledAt === null) {
     problems.push(`timed out after ${(timeoutMs / 1000).toFixed(0)} s: ${missing} of ${ctx.feeds} feeds never requested (e.g. ${firstMissing(ctx.feeds, perPath).join(', ')})`)
   } else if (quietAt === null) {
-    problems.push(`the consumer did not go quiet within ${(timeoutMs / 1000).toFixed(0)} s (${tally.messages} of ${ctx.feeds} messages logged)`)
+    problems.push(`the consumer did not go quiet within ${(timeoutMs / 1000).toFixed(0)} s (${tally.counts.feeds ?? 0} of ${ctx.feeds} feeds logged)`)
   }
   if (repeated > 0) problems.push(`${repeated} feeds requested more than once in the tick`)
   if (strays.length > 0) problems.push(`requests for paths that are not feeds: ${strays.join(', ')}`)
@@ -312,7 +313,12 @@ async function runTick(number: number, tick: Tick, expectedStatus: string, ctx: 
   else {
     if (summary.feedsDue !== ctx.feeds) problems.push(`tick summary: feedsDue ${summary.feedsDue}, expected ${ctx.feeds}`)
     if (summary.feedsEnqueued !== ctx.feeds) problems.push(`tick summary: feedsEnqueued ${summary.feedsEnqueued}, expected ${ctx.feeds}`)
+    // Every message the cron sent was consumed, and carried several feeds (no feed is left to a message of its own).
+    if (summary.queueMessages !== tally.messages) problems.push(`the cron sent ${summary.queueMessages} queue messages, the consumer logged ${tally.messages}`)
+    if (summary.queueMessages !== null && ctx.feeds > 1 && summary.queueMessages >= ctx.feeds) problems.push(`${summary.queueMessages} queue messages for ${ctx.feeds} feeds: one feed a message`)
   }
+  const feedsLogged = tally.counts.feeds ?? 0
+  if (feedsLogged !== ctx.feeds) problems.push(`consumer lines carry ${feedsLogged} feeds, expected ${ctx.feeds}`)
   const polled = tally.counts.polled ?? 0
   if (polled !== ctx.feeds) problems.push(`consumer lines report ${polled} polled, expected ${ctx.feeds}`)
   if ((tally.counts.retried ?? 0) > 0) problems.push(`consumer retried ${tally.counts.retried} messages`)
@@ -486,7 +492,7 @@ function tickLine(feeds: number, t: LoadTickResult): string {
   const kv = t.summary?.kv
   return (
     `   tick ${t.tick}: ${t.requests} requests (${Object.entries(t.statuses).map(([k, v]) => `${v}×${k}`).join(' ')}), ` +
-    `${t.exactlyOnce}/${feeds} exactly once; all polled ${s(t.allPolledS)}, quiet ${s(t.quiescentS)}; cron ${t.cronMs} ms` +
+    `${t.exactlyOnce}/${feeds} exactly once; ${t.summary?.queueMessages ?? 'n/a'} queue messages; all polled ${s(t.allPolledS)}, quiet ${s(t.quiescentS)}; cron ${t.cronMs} ms` +
     `${kv ? ` (KV ${kv.reads} r, ${kv.writes} w, ${kv.lists} l)` : ''}; ${t.consumer.batches} batches` +
     `${t.consumer.kv ? ` (KV ${t.consumer.kv.reads} r, ${t.consumer.kv.writes} w, ${t.consumer.kv.lists} l)` : ''}; ` +
     `isolate heap peak ${t.heap ? `${t.heap.peakUsedMb.toFixed(1)} MB used` : `n/a (${t.heapError ?? 'not sampled'})`}; ` +

@@ -9,7 +9,7 @@ export interface KvOps {
   lists: number
 }
 
-/** The consumer's own line (src/index.ts): `feeds: queue batch of 50: 50 polled, 50 acked, 0 retried, 500 new, 0 revised`. */
+/** The consumer's own line (src/index.ts): `feeds: queue batch of 1: 25 feeds, 25 polled, 0 skipped, 1 acked, 0 retried, 250 new, …`. */
 export interface ConsumerLine {
   messages: number
   /** Every `<n> <word>` pair after the colon, so a field added to the line is counted without a change here. */

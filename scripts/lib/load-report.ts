@@ -1,5 +1,6 @@
 // The load run's results (pure): per-size records, the growth from the smallest to the largest run, bench/LOAD.md.
 import type { KvOps } from './load-log.ts'
+import { LOAD_QUEUE_SETTINGS } from './load-config.ts'
 
 /** What one tick of one run measured. */
 export interface LoadTickResult {
@@ -160,6 +161,10 @@ const fmt = (n: number | null | undefined, digits = 1): string => (n === null ||
 const ops = (o: KvOps | null | undefined): string => (o ? `${o.reads} / ${o.writes} / ${o.lists}${o.deletes ? ` (+${o.deletes} del)` : ''}` : 'n/a')
 const perFeed = (o: KvOps | null | undefined, feeds: number): string =>
   o && feeds > 0 ? `${fmt(o.reads / feeds, 2)} / ${fmt(o.writes / feeds, 2)} / ${fmt(o.lists / feeds, 2)}` : 'n/a'
+/** Cloudflare bills a message as 3 queue operations (write, read, delete; one each per 64 KB). */
+const QUEUE_OPERATIONS_PER_MESSAGE = 3
+const queueOps = (messages: number | null | undefined): string =>
+  messages === null || messages === undefined ? 'n/a' : `${messages} (${messages * QUEUE_OPERATIONS_PER_MESSAGE})`
 const statuses = (s: Record<string, number>): string =>
   Object.entries(s)
     .sort(([a], [b]) => a.localeCompare(b))
@@ -169,19 +174,19 @@ const statuses = (s: Record<string, number>): string =>
 /** One results row per size and tick (Markdown table lines, header included). */
 export function resultsTable(results: readonly LoadSizeResult[]): string[] {
   const lines = [
-    '| Feeds | Tick | Tick → all polled s | Tick → quiet s | Cron ms | Requests per feed | Statuses | Isolate heap peak MB used / allocated | Peak workerd RSS MB (start) | Cron KV r / w / l | Consumer KV r / w / l | Consumer KV per feed r / w / l | Consumer batches (median ms) | Polled / new | Check |',
-    '| ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
+    '| Feeds | Tick | Tick → all polled s | Tick → quiet s | Cron ms | Requests per feed | Statuses | Queue messages (operations) | Isolate heap peak MB used / allocated | Peak workerd RSS MB (start) | Cron KV r / w / l | Consumer KV r / w / l | Consumer KV per feed r / w / l | Consumer batches (median ms) | Polled / new | Check |',
+    '| ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
   ]
   for (const r of results) {
     for (const t of r.ticks) {
       const polled = t.consumer.counts.polled ?? 0
       lines.push(
-        `| ${r.feeds} | ${t.tick} | ${fmt(t.allPolledS, 2)} | ${fmt(t.quiescentS, 2)} | ${t.cronMs} | ${fmt(t.requests / r.feeds, 3)} | ${statuses(t.statuses)} | ` +
+        `| ${r.feeds} | ${t.tick} | ${fmt(t.allPolledS, 2)} | ${fmt(t.quiescentS, 2)} | ${t.cronMs} | ${fmt(t.requests / r.feeds, 3)} | ${statuses(t.statuses)} | ${queueOps(t.summary?.queueMessages)} | ` +
           `${t.heap ? `${fmt(t.heap.peakUsedMb)} / ${fmt(t.heap.peakTotalMb)}` : 'n/a'} | ${fmt(t.peakRssMb)} (${fmt(t.baselineRssMb)}) | ${ops(t.summary?.kv)} | ${ops(t.consumer.kv)} | ${perFeed(t.consumer.kv, polled)} | ` +
           `${t.consumer.batches} (${fmt(t.consumer.medianBatchMs, 0)}) | ${polled} / ${t.consumer.counts.new ?? 0} | ${t.problems.length === 0 ? 'PASS' : 'FAIL'} |`,
       )
     }
-    if (r.ticks.length === 0) lines.push(`| ${r.feeds} | – | n/a | n/a | n/a | n/a | – | n/a | n/a | n/a | n/a | n/a | n/a | n/a | FAIL |`)
+    if (r.ticks.length === 0) lines.push(`| ${r.feeds} | – | n/a | n/a | n/a | n/a | – | n/a | n/a | n/a | n/a | n/a | n/a | n/a | n/a | FAIL |`)
   }
   return lines
 }
@@ -228,9 +233,13 @@ export function renderLoadMarkdown(results: readonly LoadSizeResult[]): string {
     '- N generated RSS feeds (10 items each, deterministic bytes, strong ETag, `Cache-Control: no-cache`) are served by',
     '  one HTTP server on 127.0.0.1 (a random port), which counts the requests per feed path.',
     '- `wrangler dev --test-scheduled` runs the Worker from a temporary copy of wrangler.toml with FEED_QUEUE bound to',
-    '  `storywatch-feeds` (consumer: max_batch_size 50, max_batch_timeout 1 s, max_concurrency 250, dead-letter queue',
+    `  \`storywatch-feeds\` (consumer: max_batch_size ${LOAD_QUEUE_SETTINGS.maxBatchSize}, max_batch_timeout ${LOAD_QUEUE_SETTINGS.maxBatchTimeout} s, max_concurrency ${LOAD_QUEUE_SETTINGS.maxConcurrency}, dead-letter queue`,
     '  `storywatch-feeds-dlq`), ALLOW_LOOPBACK_FEEDS = "true", SEED_DEFAULT_FEEDS = "false", and fresh local state.',
     '  Miniflare ignores max_concurrency: its broker delivers one batch of a queue at a time.',
+    '- The cron sends the due feeds 25 to a message (src/pipeline/queue-messages.ts); "Queue messages (operations)" is',
+    '  `lastTick.queueMessages` of `GET /api/health`, and the operations Cloudflare would bill for them (3 a message:',
+    '  write, read, delete). The run checks that the consumer logged as many messages as the cron sent, carrying every',
+    '  feed exactly once.',
     '- The N feeds are registered with one `POST /api/feeds/import` (OPML). Tick 1 (every feed new: 200) and tick 2',
     '  (every feed unchanged: 304) are fired through `/cdn-cgi/handler/scheduled` with the cron\'s last two matched minutes.',
     '- "Tick → all polled": from sending the scheduled request to the first request of the last feed, seen by a 50 ms',
