@@ -1,6 +1,6 @@
 // Article identity: the key that names an article across feeds and polls, and the short id derived from it.
 
-import { sha256Hex } from '../core/hash'
+import { sha256HexSync } from '../core/hash'
 import type { ParsedItem } from '../model/feed'
 import { canonicalUrl } from './canonical-url'
 import { feedDateToIso } from './feed-date'
@@ -64,8 +64,8 @@ export function articleKey(item: ParsedItem, feedUrl: string, guidIsUniqueInFeed
 }
 
 /** The article id for a key: the first 20 hex characters (80 bits) of its SHA-256. */
-export async function articleIdFromKey(key: string): Promise<string> {
-  return (await sha256Hex(key)).slice(0, ARTICLE_ID_HEX_LENGTH)
+export function articleIdFromKey(key: string): string {
+  return sha256HexSync(key).slice(0, ARTICLE_ID_HEX_LENGTH)
 }
 
 function keyTitle(titleHtml: string): string {

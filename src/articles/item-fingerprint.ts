@@ -1,17 +1,11 @@
-// A cheap fingerprint of a parsed feed item's raw fields: lets a changed feed skip normalising the items that did not change.
+// Cheap fingerprints of a parsed feed item: of its raw fields (a changed feed skips re-normalising unchanged items) and of its guid.
+import { sha256HexSync } from '../core/hash'
 import type { ParsedItem } from '../model/feed'
 
-// FNV-1a over UTF-16 code units with two seeds (64 bits in all): a change detector, not a security boundary.
-function fnv1a(text: string, seed: number): number {
-  let h = (0x811c9dc5 ^ seed) >>> 0
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i)
-    h = Math.imul(h, 0x01000193) >>> 0
-  }
-  return h >>> 0
-}
+/** Hex digits kept: 64 bits, a change detector within one feed, not a security boundary. */
+const PRINT_HEX_LENGTH = 16
 
-/** 16 hex digits that change whenever any raw field of the item changes (same bytes → same fingerprint). */
+/** Changes whenever any raw field of the item changes (same fields → same fingerprint). */
 export function itemFingerprint(item: ParsedItem): string {
   const raw = [
     item.guid ?? '',
@@ -26,5 +20,11 @@ export function itemFingerprint(item: ParsedItem): string {
     item.updated ?? '',
     item.baseUrl,
   ].join('\u0000')
-  return fnv1a(raw, 0).toString(16).padStart(8, '0') + fnv1a(raw, 0x9e3779b9).toString(16).padStart(8, '0')
+  return sha256HexSync(raw).slice(0, PRINT_HEX_LENGTH)
+}
+
+/** Fingerprint of an item's trimmed guid, or null when it has none: guids are counted by it across a feed. */
+export function guidPrint(guid: string | null): string | null {
+  const trimmed = guid?.trim() ?? ''
+  return trimmed === '' ? null : sha256HexSync(`guid\u0000${trimmed}`).slice(0, PRINT_HEX_LENGTH)
 }

@@ -20,7 +20,7 @@ export async function pageSnapshot(base: ArticleSnapshot, page: PageText, captur
   const title = page.headline?.trim() || base.title
   const content = page.body.slice(0, MAX_PAGE_BODY_CHARS)
   const author = page.author?.trim() || base.author
-  const hashes = await snapshotHashes({ title, summary: base.summary, content, author, url: base.url })
+  const hashes = snapshotHashes({ title, summary: base.summary, content, author, url: base.url })
   return {
     ...base,
     title,

@@ -24,7 +24,15 @@ const MAX_PASSES = 9
  * Text without a stamp (nearly all of it) costs one normaliseForCompare and one scan.
  */
 export function normaliseForRevision(text: string): string {
-  let out = normaliseForCompare(text)
+  return stripRelativeTimestamps(normaliseForCompare(text))
+}
+
+/**
+ * normaliseForRevision of text that is already the output of normaliseForCompare, for callers that needed that too:
+ * `normaliseForRevision(t) === stripRelativeTimestamps(normaliseForCompare(t))` for every string t.
+ */
+export function stripRelativeTimestamps(compareNormal: string): string {
+  let out = compareNormal
   for (let pass = 0; pass < MAX_PASSES; pass++) {
     const stripped = stripStamps(out)
     if (stripped === out) return out

@@ -2,13 +2,20 @@
 
 import { decodeHTMLStrict, decodeXML, escapeText } from 'entities'
 import Parser from 'rss-parser'
-import type { ParsedFeed, ParsedItem } from '../model/feed'
+import type { BodyEntry, FeedBody, ParsedFeed, ParsedItem } from '../model/feed'
+import { sha256HexSync } from '../core/hash'
+import { splitFeed, type FeedSplit } from './split-feed'
 
 export type NotAFeedCode = 'empty_body' | 'html_page' | 'malformed_xml' | 'not_a_feed'
 
-export type ParseOutcome =
-  | { kind: 'ok'; feed: ParsedFeed }
-  | { kind: 'not_a_feed'; code: NotAFeedCode; message: string }
+/** An expected failure: the body is not a feed we can read. */
+export interface NotAFeed {
+  kind: 'not_a_feed'
+  code: NotAFeedCode
+  message: string
+}
+
+export type ParseOutcome = { kind: 'ok'; feed: ParsedFeed } | NotAFeed
 
 /** `<ttl>` above a year is a typo, not a polling hint. */
 const MAX_TTL_MINUTES = 525_600
@@ -78,6 +85,84 @@ class TolerantParser extends Parser<Fields, Fields> {
  * producers that omit it send HTML.
  */
 export async function parseFeed(text: string, feedUrl: string): Promise<ParseOutcome> {
+  const parsed = await parseDocument(text, feedUrl)
+  return parsed.kind === 'ok' ? { kind: 'ok', feed: parsed.feed } : parsed
+}
+
+export type BodyOutcome = { kind: 'ok'; body: FeedBody } | NotAFeed
+
+export interface ParseBodyOptions {
+  /** Items read from the top; the rest are left out of `entries` (a 100,000-item body must not cost 100,000 of anything). */
+  maxItems: number
+  /** Fingerprints of item XML (see chunkPrint) whose items need not be parsed: the caller knows them from the last body. */
+  leaveOut?: ReadonlySet<string>
+}
+
+/**
+ * Parses a feed body as {@link parseFeed} does, and reports every item (up to `maxItems`) in document order, each with
+ * the fingerprint of its raw XML when the body splits into items with certainty (see splitFeed). Items whose
+ * fingerprint is in `leaveOut` are cut from the document before rss-parser sees it: an item's XML parses to the same
+ * fields wherever it stands under the same root, so the caller reuses what it made of it last time, provided the
+ * returned `context` (the document URL, root xml:base, feed base and format every item's base URL comes from) is
+ * unchanged. The outcome, items and errors included, is the full parse's: when the cut document fails to parse, or
+ * parses to a different number of items than were left in, the whole body is parsed instead.
+ */
+export async function parseFeedBody(text: string, feedUrl: string, options: ParseBodyOptions): Promise<BodyOutcome> {
+  const split = splitFeed(text)
+  let chunks = split === null ? null : split.items.slice(0, options.maxItems).map(({ start, end }) => chunkPrint(text.slice(start, end)))
+  const leftOut = new Set<number>()
+  if (split !== null && chunks !== null && options.leaveOut !== undefined && options.leaveOut.size > 0) {
+    chunks.forEach((print, index) => {
+      if (options.leaveOut?.has(print)) leftOut.add(index)
+    })
+  }
+  const document = split === null || leftOut.size === 0 ? text : withoutItems(text, split.items, leftOut)
+  const parsed = await parseDocument(document, feedUrl)
+  const full = () => parseFeedBody(text, feedUrl, { maxItems: options.maxItems })
+  if (parsed.kind !== 'ok') return leftOut.size > 0 ? full() : parsed
+  const parsedItems = parsed.feed.items
+  if (split !== null && parsedItems.length !== split.items.length - leftOut.size) {
+    // The scan and the parser disagree on what the items are: left-out items cannot be trusted, nor fingerprints.
+    if (leftOut.size > 0) return full()
+    chunks = null
+  }
+  const entries: BodyEntry[] = []
+  const items: ParsedItem[] = []
+  const count = Math.min(options.maxItems, chunks === null ? parsedItems.length : split?.items.length ?? 0)
+  let next = 0
+  for (let index = 0; index < count; index++) {
+    const chunk = chunks?.[index] ?? null
+    if (leftOut.has(index)) {
+      entries.push({ chunk, item: null })
+      continue
+    }
+    const item = parsedItems[next++]
+    if (item === undefined) throw new Error(`feeds: item ${index} of ${feedUrl} went missing between scan and parse`)
+    entries.push({ chunk, item })
+    items.push(item)
+  }
+  return { kind: 'ok', body: { feed: { ...parsed.feed, items }, entries, context: parsed.context } }
+}
+
+/** Fingerprint of one item's raw XML: 64 bits of its SHA-256, a change detector (not a security boundary). */
+export function chunkPrint(xml: string): string {
+  return sha256HexSync(xml).slice(0, 16)
+}
+
+function withoutItems(text: string, items: FeedSplit['items'], leftOut: ReadonlySet<number>): string {
+  let out = ''
+  let from = 0
+  items.forEach(({ start, end }, index) => {
+    if (!leftOut.has(index)) return
+    out += text.slice(from, start)
+    from = end
+  })
+  return out + text.slice(from)
+}
+
+type DocumentOutcome = { kind: 'ok'; feed: ParsedFeed; context: string } | NotAFeed
+
+async function parseDocument(text: string, feedUrl: string): Promise<DocumentOutcome> {
   const documentUrl = new URL(feedUrl).href
   if (text.trim() === '') {
     return notAFeed('empty_body', `feeds: ${feedUrl} returned an empty body`)
@@ -110,6 +195,7 @@ export async function parseFeed(text: string, feedUrl: string): Promise<ParseOut
   return {
     kind: 'ok',
     feed: { title: textOf(output.title), link: feedLink, ttlMinutes: ttlMinutes(output.ttl), items },
+    context: [documentUrl, rootBase ?? '', feedBase, parser.isAtom ? 'atom' : 'rss'].join('\n'),
   }
 }
 
@@ -225,7 +311,7 @@ function ttlMinutes(value: unknown): number | null {
   return minutes >= 1 && minutes <= MAX_TTL_MINUTES ? minutes : null
 }
 
-function parseFailure(error: unknown, feedUrl: string, rootName: string | null): ParseOutcome {
+function parseFailure(error: unknown, feedUrl: string, rootName: string | null): NotAFeed {
   // rss-parser's own verdict, or its builders tripping over a document without <channel>: XML, but no feed.
   if (error instanceof TypeError || (error instanceof Error && /not recognized as RSS/i.test(error.message))) {
     const root = rootName === null ? '' : ` (root element <${rootName.slice(0, 40)}>)`
@@ -244,7 +330,7 @@ function saxMessage(error: unknown): string {
   return `${headline.replace(/\.$/, '').slice(0, 200)}${where}`
 }
 
-function notAFeed(code: NotAFeedCode, message: string): ParseOutcome {
+function notAFeed(code: NotAFeedCode, message: string): NotAFeed {
   return { kind: 'not_a_feed', code, message }
 }
 

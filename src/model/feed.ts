@@ -72,8 +72,11 @@ export interface FeedState {
   minIntervalMinutes: number | null
   /** articleId -> raw hash of each item in the last parsed body: lets a changed feed touch only changed items. */
   items: Record<string, string>
-  /** Fingerprint of each raw item in the last parsed body -> its articleId: identical items skip normalisation. */
-  prints: Record<string, string>
+  /**
+   * The last parsed body item by item, so the next body parses and normalises only the items whose raw text changed;
+   * null before the first parse (and for states stored before it existed: their first parse reads every item).
+   */
+  body: StoredBodyMemory | null
   extractionProblems: number
   lastExtractionProblem: ExtractionProblem | null
 }
@@ -95,6 +98,53 @@ export interface ParsedItem {
   updated: string | null
   /** Base URL for resolving relative links of this item (xml:base, else feed link, else feed URL). */
   baseUrl: string
+}
+
+/**
+ * One item of a feed body as the parse stage hands it on: parsed, or left unparsed because its raw XML is exactly that
+ * of an item of the previous body (`chunk` is then the fingerprint of that XML).
+ */
+export interface BodyEntry {
+  /** Fingerprint of the item's raw XML; null when the body could not be split into items with certainty. */
+  chunk: string | null
+  item: ParsedItem | null
+}
+
+/** A feed body parsed for the pipeline: feed fields, parsed items, and every item (up to the cap) in document order. */
+export interface FeedBody {
+  /** Title, link and ttl of the feed; `items` holds the parsed items only. */
+  feed: ParsedFeed
+  entries: BodyEntry[]
+  /** What item identities depend on besides the item: document URL, root xml:base, feed base and format. */
+  context: string
+}
+
+/** What the feed state remembers of one item of the last parsed body. */
+export interface BodyItem {
+  /** Fingerprint of the item: of its raw XML (`printKind` 'chunk') or of its parsed fields ('item'). */
+  print: string
+  /** Fingerprint of its trimmed guid (null: none). Whether a guid is unique in the feed decides identities. */
+  guid: string | null
+  /** Its article id; null when it had no identity. */
+  articleId: string | null
+  /** Its article was recorded from exactly this item (not skipped as a duplicate, not deferred): nothing to redo. */
+  settled: boolean
+}
+
+export interface BodyMemory {
+  context: string
+  printKind: 'chunk' | 'item'
+  items: BodyItem[]
+}
+
+/**
+ * BodyMemory as stored: items are one line each, "<print> <guid print or -> <article id or -> <1 settled | 0>", so
+ * reading a feed state (every poll, 304s included) parses one string instead of an object per item.
+ */
+export interface StoredBodyMemory {
+  context: string
+  printKind: 'chunk' | 'item'
+  items: string
 }
 
 export interface ParsedFeed {

@@ -1,15 +1,15 @@
 // Orchestrator for one feed: conditional GET → parse → normalise → detect new and revised articles → store → alert.
-import type { FeedConfig, FeedError, FeedState, FeedValidators } from '../model/feed'
+import type { BodyMemory, FeedConfig, FeedError, FeedState, FeedValidators, ParsedFeed, StoredBodyMemory } from '../model/feed'
 import type { FeedStore } from '../feeds/feed-store'
 import type { ArticleStore } from '../articles/article-store'
 import type { AlertStore } from '../alerts/alert-store'
 import type { Settings } from '../config/settings'
 import type { KeyedMutex } from '../core/keyed-mutex'
-import { emptyFeedState } from '../feeds/feed-store'
+import { decodeBodyMemory, emptyFeedState, encodeBodyMemory } from '../feeds/feed-store'
 import { fetchFeed, type CacheHints } from '../feeds/fetch-feed'
-import { parseFeed } from '../feeds/parse-feed'
+import { parseFeedBody } from '../feeds/parse-feed'
 import { backoffMs } from '../feeds/schedule'
-import { normaliseFeed } from '../articles/normalise-item'
+import { normaliseBody, type NormaliseContext, type NormaliseResult } from '../articles/normalise-item'
 import type { TrackedPage } from '../articles/tracked-pages-store'
 import type { ArticleRecord, ArticleSnapshot } from '../model/article'
 import { capturePage } from './capture-page'
@@ -106,6 +106,37 @@ function sameItems(a: Record<string, string>, b: Record<string, string>): boolea
   return keys.length === Object.keys(b).length && keys.every((k) => a[k] === b[k])
 }
 
+function sameBody(a: StoredBodyMemory, b: StoredBodyMemory | null): boolean {
+  return b !== null && a.context === b.context && a.printKind === b.printKind && a.items === b.items
+}
+
+export type ReadItems = { kind: 'ok'; feed: ParsedFeed; normalised: NormaliseResult } | { kind: 'not_a_feed'; code: string; message: string }
+
+/**
+ * Parses and normalises a new body, doing the work only for items whose raw XML changed since the last body: the
+ * others are cut from the document before parsing and taken over from the feed state (see parseFeedBody and
+ * normaliseBody). When one of them cannot be taken over exactly, the body is parsed again in full.
+ */
+export async function readFeedItems(text: string, feedUrl: string, state: FeedState, ctx: NormaliseContext): Promise<ReadItems> {
+  const remembered = decodeBodyMemory(state.body)
+  // Only items whose raw hash the state holds can be taken over (the hash is what the next poll compares with).
+  const memory: BodyMemory | null =
+    remembered === null
+      ? null
+      : { ...remembered, items: remembered.items.map((item) => (item.settled && (item.articleId === null || state.items[item.articleId] === undefined) ? { ...item, settled: false } : item)) }
+  const leaveOut = memory?.printKind === 'chunk' ? new Set(memory.items.filter((item) => item.settled).map((item) => item.print)) : undefined
+  const options = { maxItems: MAX_ITEMS_PER_FEED }
+  const cut = await parseFeedBody(text, feedUrl, leaveOut === undefined ? options : { ...options, leaveOut })
+  if (cut.kind !== 'ok') return cut
+  const normalised = normaliseBody(cut.body, ctx, memory)
+  if (normalised.kind === 'ok') return { kind: 'ok', feed: cut.body.feed, normalised: normalised.result }
+  const whole = await parseFeedBody(text, feedUrl, options)
+  if (whole.kind !== 'ok') return whole
+  const again = normaliseBody(whole.body, ctx, memory)
+  if (again.kind !== 'ok') throw new Error(`pipeline: a body parsed in full still needs a full parse (${again.reason})`)
+  return { kind: 'ok', feed: whole.body.feed, normalised: again.result }
+}
+
 function failedState(state: FeedState, error: FeedError, retryAfterSeconds: number | null, nowMs: number): FeedState {
   const consecutiveFailures = state.consecutiveFailures + 1
   const failingSince = state.failingSince ?? error.at
@@ -184,12 +215,9 @@ async function pollFeed(deps: RefreshDeps, feed: FeedConfig, stored: FeedState |
     }
   }
 
-  const parsed = await parseFeed(fetched.text, fetched.finalUrl)
-  if (parsed.kind !== 'ok') return fail(parsed.code, parsed.message, null)
-
-  // A feed is read from the top: real feeds carry tens of items, and a 100,000-item body must not cost 100,000 of anything.
-  const feedItems = parsed.feed.items.length > MAX_ITEMS_PER_FEED ? { ...parsed.feed, items: parsed.feed.items.slice(0, MAX_ITEMS_PER_FEED) } : parsed.feed
-  const normalised = await normaliseFeed(feedItems, { feedId: feed.id, feedUrl: fetched.finalUrl, capturedAt: nowIso }, new Map(Object.entries(state.prints)))
+  const read = await readFeedItems(fetched.text, fetched.finalUrl, state, { feedId: feed.id, feedUrl: fetched.finalUrl, capturedAt: nowIso })
+  if (read.kind !== 'ok') return fail(read.code, read.message, null)
+  const { feed: parsedFeed, normalised } = read
   const { snapshots } = normalised
   let newArticles = 0
   let revisedArticles = 0
@@ -202,18 +230,15 @@ async function pollFeed(deps: RefreshDeps, feed: FeedConfig, stored: FeedState |
   const candidates: ArticleRecord[] = []
   const removedPages: string[] = []
   const items: Record<string, string> = {}
-  const prints: Record<string, string> = {}
-  for (const { articleId, fingerprint } of normalised.unchanged) {
+  /** Articles whose item is to be processed again with the next body. */
+  const unsettled = new Set<string>()
+  for (const articleId of normalised.unchanged) {
     const hash = state.items[articleId]
-    if (hash === undefined) continue // not known after all: left out, so the next body normalises it
-    items[articleId] = hash
-    prints[fingerprint] = articleId
+    if (hash !== undefined) items[articleId] = hash // always: only items the state knows are taken over
   }
   for (const snapshot of snapshots) {
     const lastSeen = state.items[snapshot.articleId] ?? null
     items[snapshot.articleId] = snapshot.rawHash
-    const fingerprint = normalised.fingerprints[snapshot.articleId]
-    if (fingerprint !== undefined) prints[fingerprint] = snapshot.articleId
     // The feed's own view of this item did not change since the last body: nothing to read or write.
     if (lastSeen === snapshot.rawHash) continue
     const outcome = await deps.articleLock.run(snapshot.articleId, async () => {
@@ -266,8 +291,7 @@ async function pollFeed(deps: RefreshDeps, feed: FeedConfig, stored: FeedState |
       // Out of page budget or the page did not answer: the next tick sees this item as changed again.
       if (lastSeen === null) delete items[snapshot.articleId]
       else items[snapshot.articleId] = lastSeen
-      const fp = normalised.fingerprints[snapshot.articleId]
-      if (fp !== undefined) delete prints[fp] // so the next body processes it again
+      unsettled.add(snapshot.articleId) // so the next body processes it again
       continue
     }
     if (outcome === 'done') continue
@@ -288,22 +312,30 @@ async function pollFeed(deps: RefreshDeps, feed: FeedConfig, stored: FeedState |
   // A new body with the same items (only <lastBuildDate> moved, say) is not worth a write: the cost of keeping the
   // old body hash is one more parse next tick, which is CPU, not a KV write against the daily quota.
   const extractionChanged = extraction.problems !== state.extractionProblems
-  const minIntervalMinutes = hintMinutes(fetched.hints, parsed.feed.ttlMinutes, deps.settings.cronPeriodMinutes)
+  const minIntervalMinutes = hintMinutes(fetched.hints, parsedFeed.ttlMinutes, deps.settings.cronPeriodMinutes)
+  const memory = normalised.memory
+  const body = encodeBodyMemory(
+    unsettled.size === 0
+      ? memory
+      : { ...memory, items: memory.items.map((item) => (item.articleId !== null && unsettled.has(item.articleId) ? { ...item, settled: false } : item)) },
+  )
   if (
     !changed &&
     !extractionChanged &&
     !needsRecoveryWrite(state) &&
     sameItems(items, state.items) &&
-    sameItems(prints, state.prints) &&
-    parsed.feed.title === state.feedTitle &&
+    sameBody(body, state.body) &&
+    parsedFeed.title === state.feedTitle &&
     minIntervalMinutes === state.minIntervalMinutes
   ) {
     return { ...base, alertsRaised, trackedPages, removedPages, ...split(candidates), outcome: 'unchanged', stateWritten: false }
   }
   const next: FeedState = {
     ...state,
-    validators: fetched.validators,
-    feedTitle: parsed.feed.title,
+    // Items deferred to the next tick need that tick to read this body again: kept validators or body hash would let a
+    // 304 or an identical body skip them until the feed changes (days, for a quiet feed).
+    validators: unsettled.size > 0 ? { etag: null, lastModified: null, bodyHash: null } : fetched.validators,
+    feedTitle: parsedFeed.title,
     lastCheckedAt: nowIso,
     lastSuccessAt: nowIso,
     lastChangedAt: changed ? nowIso : state.lastChangedAt,
@@ -312,7 +344,7 @@ async function pollFeed(deps: RefreshDeps, feed: FeedConfig, stored: FeedState |
     failingSince: null,
     minIntervalMinutes,
     items,
-    prints,
+    body,
     extractionProblems: extraction.problems,
     lastExtractionProblem: extraction.last,
   }
