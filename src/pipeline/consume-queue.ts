@@ -78,7 +78,7 @@ export async function consumeQueueBatch(deps: TickDeps, digestSetup: () => Diges
   let feeds: QueuedFeedsSummary = { feeds: 0, polled: 0, unknownFeeds: 0, skipped: 0, newArticles: 0, revisedArticles: 0, failed: 0 }
   if (registry && feedsMessages.length > 0) {
     const polled = await pollQueuedFeeds(deps, registry, feedsMessages.map((m) => m.body), nowMs)
-    for (const [i, verdict] of polled.verdicts.entries()) if (verdict === 'retry') verdicts[feedsMessages[i]?.index ?? -1] = 'retry'
+    for (const [i, { index }] of feedsMessages.entries()) if (polled.verdicts[i] === 'retry') verdicts[index] = 'retry'
     results = polled.results
     feeds = polled.summary
   }
@@ -113,7 +113,7 @@ export async function consumeQueueBatch(deps: TickDeps, digestSetup: () => Diges
     } else {
       try {
         const sent = await sendQueuedDigests(setup.deps, digestMessages.map((m) => m.body), nowMs)
-        for (const [i, verdict] of sent.verdicts.entries()) if (verdict === 'retry') verdicts[digestMessages[i]?.index ?? -1] = 'retry'
+        for (const [i, { index }] of digestMessages.entries()) if (sent.verdicts[i] === 'retry') verdicts[index] = 'retry'
         digestResults = sent.results
       } catch (err) {
         retryAll(digestMessages, 'digests', err)
