@@ -7,6 +7,7 @@ import { matchRecordFor } from '../stories/story-store'
 import { analyseArticle } from '../stories/analyse-article'
 import { DEFAULT_BACKGROUND } from '../stories/background-df'
 import { StoryMatcher } from '../stories/story-matcher'
+import type { StoryProfile } from '../stories/story-profile'
 import { adaptProfile } from '../stories/adapt-profile'
 import { isNearDuplicate, signature as textSignature } from '../stories/near-duplicate'
 import { buildFollowUpAlert } from '../alerts/alert-model'
@@ -55,10 +56,7 @@ export async function trackStories(
   let changed = false
   // One index over every story, built once: each article is analysed once and looked up once per distinct word.
   // Profiles adapted during this call take effect from the next call.
-  const matcher = new StoryMatcher(
-    updated.map((s) => (s.threshold === null ? s.profile : { ...s.profile, threshold: s.threshold })),
-    DEFAULT_BACKGROUND,
-  )
+  const matcher = PROFILES.matcherFor(updated)
   // Oldest first, so a development's first reporter is the earliest report, whatever order the feeds came in.
   const ordered = [...articles].sort((a, b) => reportedAt(a).localeCompare(reportedAt(b)))
 
@@ -175,7 +173,8 @@ export async function followStories(
   quiet = [...quiet, ...articles.filter(isOldNews)]
   articles = fresh
   try {
-    let stories = await deps.stories.list()
+    const read = await deps.stories.list()
+    let stories = read === null ? null : PROFILES.intern(read)
     let created = false
     if (stories === null) {
       stories = deps.settings.seedDefaultStory ? [await defaultStoryRecord(new Date(nowMs).toISOString())] : []
@@ -188,7 +187,10 @@ export async function followStories(
     // so an API change to the stories landing while this run scores can be overwritten (docs/storage.md, known limits);
     // reading the registry again just before saving did not close that window, as a second read in the same invocation
     // is answered from the same location's KV cache (cacheTtl, 60 s by default), and it cost a second parse.
-    if (result.changed || backlog.changed || created) await deps.stories.save(result.stories)
+    if (result.changed || backlog.changed || created) {
+      await deps.stories.save(result.stories)
+      PROFILES.remember(result.stories)
+    }
     return {
       scored: backlog.summary.scored + result.summary.scored,
       matched: backlog.summary.matched + result.summary.matched,
@@ -201,4 +203,78 @@ export async function followStories(
     console.error('pipeline: story tracking failed', err)
     return { ...empty, error: 'pipeline: story tracking failed (see logs)' }
   }
+}
+
+// --- Profiles across runs ---------------------------------------------------------------------------------------
+
+/**
+ * Story profiles and the matcher over them, kept across runs for the life of the isolate. The matcher's compiled form
+ * of a profile is cached by object identity (score-article, lexical-score), and every run reads the registry afresh:
+ * a profile read again unchanged is swapped for the object seen before, so its compiled form is reused, and while
+ * every profile is the same object the matcher itself is. Comparing the values costs less than compiling twenty
+ * profiles. Bounded by the number of stories.
+ */
+export class ProfileCache {
+  private readonly known = new Map<string, StoryProfile>()
+  /** Profiles with a story's own threshold, per threshold, so they keep their identity (and compiled form) too. */
+  private readonly thresholded = new WeakMap<StoryProfile, Map<number, StoryProfile>>()
+  private last: { profiles: readonly StoryProfile[]; matcher: StoryMatcher } | null = null
+
+  /** `stories` with every profile equal to the one seen last for its story replaced by that object. */
+  intern(stories: StoryRecord[]): StoryRecord[] {
+    const ids = new Set(stories.map((s) => s.id))
+    for (const id of this.known.keys()) if (!ids.has(id)) this.known.delete(id)
+    return stories.map((story) => {
+      const known = this.known.get(story.id)
+      // Every adaptation moves `updates`: a cheap first look that spares the full comparison of a changed profile.
+      const maybeSame = known !== undefined && known.updates === story.profile.updates && known.updatedAt === story.profile.updatedAt
+      if (known !== undefined && maybeSame && sameJson(known, story.profile)) return { ...story, profile: known }
+      this.known.set(story.id, story.profile)
+      return story
+    })
+  }
+
+  /** Records the profiles a run saved: the next run reads them back. */
+  remember(stories: readonly StoryRecord[]): void {
+    for (const story of stories) this.known.set(story.id, story.profile)
+  }
+
+  /** The matcher over the stories' profiles (with their own thresholds), built again only when one of them changed. */
+  matcherFor(stories: readonly StoryRecord[]): StoryMatcher {
+    const profiles = stories.map((s) => this.withThreshold(s.profile, s.threshold))
+    const last = this.last
+    if (last !== null && last.profiles.length === profiles.length && last.profiles.every((p, i) => p === profiles[i])) return last.matcher
+    const matcher = new StoryMatcher(profiles, DEFAULT_BACKGROUND)
+    this.last = { profiles, matcher }
+    return matcher
+  }
+
+  private withThreshold(profile: StoryProfile, threshold: number | null): StoryProfile {
+    if (threshold === null) return profile
+    let byThreshold = this.thresholded.get(profile)
+    if (byThreshold === undefined) this.thresholded.set(profile, (byThreshold = new Map()))
+    let copy = byThreshold.get(threshold)
+    if (copy === undefined) byThreshold.set(threshold, (copy = { ...profile, threshold }))
+    return copy
+  }
+}
+
+/** This isolate's cache: every run of followStories and trackStories goes through it. */
+const PROFILES = new ProfileCache()
+
+/** Deep equality of two JSON values (what KV gives back): same keys with equal values, same arrays. */
+function sameJson(a: unknown, b: unknown): boolean {
+  if (a === b) return true
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false
+  if (Array.isArray(a) || Array.isArray(b)) {
+    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false
+    for (let i = 0; i < a.length; i++) if (!sameJson(a[i], b[i])) return false
+    return true
+  }
+  const aKeys = Object.keys(a)
+  if (aKeys.length !== Object.keys(b).length) return false
+  for (const key of aKeys) {
+    if (!Object.hasOwn(b, key) || !sameJson((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key])) return false
+  }
+  return true
 }
