@@ -7,7 +7,7 @@ import type { Settings } from '../config/settings'
 import type { KeyedMutex } from '../core/keyed-mutex'
 import { decodeBodyMemory, emptyFeedState, encodeBodyMemory } from '../feeds/feed-store'
 import { fetchFeed, type CacheHints } from '../feeds/fetch-feed'
-import { parseFeedBody } from '../feeds/parse-feed'
+import { parseFeedBody, type NotAFeed } from '../feeds/parse-feed'
 import { backoffMs } from '../feeds/schedule'
 import { normaliseBody, type NormaliseContext, type NormaliseResult } from '../articles/normalise-item'
 import type { TrackedPage } from '../articles/tracked-pages-store'
@@ -110,7 +110,7 @@ function sameBody(a: StoredBodyMemory, b: StoredBodyMemory | null): boolean {
   return b !== null && a.context === b.context && a.printKind === b.printKind && a.items === b.items
 }
 
-export type ReadItems = { kind: 'ok'; feed: ParsedFeed; normalised: NormaliseResult } | { kind: 'not_a_feed'; code: string; message: string }
+export type ReadItems = { kind: 'ok'; feed: ParsedFeed; normalised: NormaliseResult } | NotAFeed
 
 /**
  * Parses and normalises a new body, doing the work only for items whose raw XML changed since the last body: the
