@@ -262,19 +262,27 @@ export class ProfileCache {
 /** This isolate's cache: every run of followStories and trackStories goes through it. */
 const PROFILES = new ProfileCache()
 
-/** Deep equality of two JSON values (what KV gives back): same keys with equal values, same arrays. */
+/** Deep equality of two JSON values (what KV gives back): equal primitives, arrays element by element, objects key by key. */
 function sameJson(a: unknown, b: unknown): boolean {
   if (a === b) return true
   if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false
-  if (Array.isArray(a) || Array.isArray(b)) {
-    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false
-    for (let i = 0; i < a.length; i++) if (!sameJson(a[i], b[i])) return false
+  const isArray = Array.isArray(a)
+  if (isArray !== Array.isArray(b)) return false
+  if (isArray) {
+    const x = a as unknown[]
+    const y = b as unknown[]
+    if (x.length !== y.length) return false
+    for (let i = 0; i < x.length; i++) if (!sameJson(x[i], y[i])) return false
     return true
   }
-  const aKeys = Object.keys(a)
-  if (aKeys.length !== Object.keys(b).length) return false
-  for (const key of aKeys) {
-    if (!Object.hasOwn(b, key) || !sameJson((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key])) return false
+  const x = a as Record<string, unknown>
+  const y = b as Record<string, unknown>
+  // for…in rather than Object.keys: no arrays allocated for the thousands of small objects in twenty profiles.
+  let keys = 0
+  for (const key in x) {
+    keys++
+    if (!Object.hasOwn(y, key) || !sameJson(x[key], y[key])) return false
   }
-  return true
+  for (const _key in y) keys--
+  return keys === 0
 }
