@@ -184,9 +184,9 @@ export async function followStories(
     const backlog = await trackStories(deps, stories, quiet, { nowMs, raiseAlerts: false, adapt: false, via: 'backfill' })
     const result = await trackStories(deps, backlog.stories, articles, { nowMs, raiseAlerts: true, adapt: true, via: 'tick' })
     // Saved over the registry as read above: one read and one parse of every profile per run. KV has no compare-and-set,
-    // so an API change to the stories landing while this run scores can be overwritten (docs/storage.md, known limits);
-    // reading the registry again just before saving did not close that window, as a second read in the same invocation
-    // is answered from the same location's KV cache (cacheTtl, 60 s by default), and it cost a second parse.
+    // so an API change to the stories that lands while this run scores can be overwritten by this save; reading the
+    // registry again just before saving did not close that window, as a second read in the same invocation is answered
+    // from the same location's KV cache (cacheTtl, 60 s by default), and it cost a second parse.
     if (result.changed || backlog.changed || created) {
       await deps.stories.save(result.stories)
       PROFILES.remember(result.stories)
