@@ -327,6 +327,26 @@ describe('tracked pages under concurrent consumers', () => {
   })
 })
 
+describe('check now with a queue bound', () => {
+  it('stages the pages a checked feed starts tracking, so the cron stays the one writer of the tracked list', async () => {
+    const host = 'checked.example.com'
+    network.serve(`https://${host}/rss.xml`, feedResponder(() => rss(host)))
+    network.serve(`https://${host}/a/1`, () => page(`Story from ${host}`, PARAGRAPHS))
+    const id = await addFeed(`https://${host}/rss.xml`, { fetchArticles: true })
+    const request = new Request(`https://storywatch.test/api/feeds/${id}/check`, { method: 'POST', headers: { authorization: 'Bearer test-token' } })
+    const res = await worker.fetch(request, { ...env, ...recordingQueue().env } as Env, createExecutionContext())
+    expect(res.status).toBe(200)
+    expect(await res.json()).toMatchObject({ outcome: 'updated', newArticles: 1 })
+    expect(await new TrackedPagesStore(env.STORE).list()).toEqual([])
+    const staged = (await env.STORE.list({ prefix: 'pages:staged:add:' })).keys
+    expect(staged).toHaveLength(1)
+    // The next cron folds it in.
+    const [stored] = await articles()
+    await tick(Date.parse(stored?.firstSeenAt ?? '') + 6 * MIN, recordingQueue().env)
+    expect((await new TrackedPagesStore(env.STORE).list()).map((p) => p.articleId)).toEqual([stored?.id])
+  })
+})
+
 describe('digests on the queue', () => {
   /** The first top of the hour at least two hours from now: runs in the future of every subscription. */
   const BASE = Math.ceil(Date.now() / HOUR) * HOUR + 2 * HOUR

@@ -173,7 +173,10 @@ export const feedRoutes = new Hono<AppEnv>()
     const { feed } = await findFeed(deps.feeds, c.req.param('id'))
     const state = await deps.feeds.getState(feed.id)
     const result = await refreshFeed(deps, feed, state, Date.now())
-    await deps.trackedPages.update({ add: result.trackedPages, remove: result.removedPages }, Date.now())
+    // With a queue bound, consumers and this route stage their pages and the cron alone writes the list.
+    const pages = { add: result.trackedPages, remove: result.removedPages }
+    if (deps.feedQueue) await deps.trackedPages.stage(pages)
+    else await deps.trackedPages.update(pages, Date.now())
     await followStories(deps, result.candidates, Date.now(), result.quietCandidates)
     return c.json({
       feedId: result.feedId,
