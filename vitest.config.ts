@@ -20,7 +20,7 @@ export default defineConfig({
           EMAIL_FROM: 'Storywatch <digests@storywatch.test>',
           EMAIL_API_URL: 'https://email-api.test/emails',
           // Tests read each tick's summary from the heartbeat; the quiet-tick window has its own tests (tick.test.ts).
-          HEARTBEAT_QUIET_MINUTES: '0',
+          HEARTBEAT_MINUTES: '0',
         },
       },
     }),

@@ -284,8 +284,8 @@ async function startWorker(stateDir: string): Promise<string> {
     {
       root: ROOT,
       stateDir,
-      // HEARTBEAT_QUIET_MINUTES 0: the demo shows every tick's counts, quiet ones included.
-      vars: { ALLOW_LOOPBACK_FEEDS: 'true', SEED_DEFAULT_FEEDS: 'false', SEED_DEFAULT_STORY: 'true', HEARTBEAT_QUIET_MINUTES: '0' },
+      // HEARTBEAT_MINUTES 0: the demo shows every tick's counts.
+      vars: { ALLOW_LOOPBACK_FEEDS: 'true', SEED_DEFAULT_FEEDS: 'false', SEED_DEFAULT_STORY: 'true', HEARTBEAT_MINUTES: '0' },
       cleanup,
       onLine: (line) => {
         wranglerLog.push(line)

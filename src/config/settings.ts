@@ -24,8 +24,8 @@ export interface Settings {
   maxPageFetchesPerTick: number
   /** Timeout of one webhook request (a field so tests can shorten it). */
   webhookTimeoutMs: number
-  /** A quiet tick (nothing written, nothing failed) is recorded as the heartbeat once per this many minutes. */
-  quietHeartbeatMinutes: number
+  /** A tick is recorded as the heartbeat once per this many minutes, and at once when something in it failed. */
+  heartbeatMinutes: number
 }
 
 /** Timeout for one feed request, redirects and body included. */
@@ -59,17 +59,17 @@ const MAX_FEEDS_PER_HOST_PER_TICK = 5
 /** Workers platform limit: 6 simultaneous connections waiting for response headers per invocation. */
 const FETCH_CONCURRENCY = 6
 
-/** HEARTBEAT_QUIET_MINUTES when unset or invalid: one heartbeat write an hour on a quiet deployment (24 a day, not 288). */
-export const DEFAULT_QUIET_HEARTBEAT_MINUTES = 60
-const MAX_QUIET_HEARTBEAT_MINUTES = 24 * 60
+/** HEARTBEAT_MINUTES when unset or invalid: one heartbeat write an hour (24 a day, not 288), plus ticks with failures. */
+export const DEFAULT_HEARTBEAT_MINUTES = 60
+const MAX_HEARTBEAT_MINUTES = 24 * 60
 
-/** Reads HEARTBEAT_QUIET_MINUTES: a whole number of minutes, 0 to 1440 (0 or the cron period: every tick). */
-export function parseQuietHeartbeatMinutes(raw: string | undefined): number {
-  if (raw === undefined || raw.trim() === '') return DEFAULT_QUIET_HEARTBEAT_MINUTES
+/** Reads HEARTBEAT_MINUTES: a whole number of minutes, 0 to 1440 (0 or the cron period: every tick). */
+export function parseHeartbeatMinutes(raw: string | undefined): number {
+  if (raw === undefined || raw.trim() === '') return DEFAULT_HEARTBEAT_MINUTES
   const n = Number(raw.trim())
-  if (Number.isInteger(n) && n >= 0 && n <= MAX_QUIET_HEARTBEAT_MINUTES) return n
-  console.error(`settings: HEARTBEAT_QUIET_MINUTES must be a whole number of minutes from 0 to ${MAX_QUIET_HEARTBEAT_MINUTES}, not "${raw}"; using ${DEFAULT_QUIET_HEARTBEAT_MINUTES}`)
-  return DEFAULT_QUIET_HEARTBEAT_MINUTES
+  if (Number.isInteger(n) && n >= 0 && n <= MAX_HEARTBEAT_MINUTES) return n
+  console.error(`settings: HEARTBEAT_MINUTES must be a whole number of minutes from 0 to ${MAX_HEARTBEAT_MINUTES}, not "${raw}"; using ${DEFAULT_HEARTBEAT_MINUTES}`)
+  return DEFAULT_HEARTBEAT_MINUTES
 }
 
 /** Names the bot and a contact page, as publishers ask of pollers, so they can allow-list or reach us. */
@@ -93,6 +93,6 @@ export function readSettings(env: Env): Settings {
     maxFeedsPerHostPerTick: MAX_FEEDS_PER_HOST_PER_TICK,
     maxPageFetchesPerTick: MAX_PAGE_FETCHES_PER_TICK,
     webhookTimeoutMs: WEBHOOK_TIMEOUT_MS,
-    quietHeartbeatMinutes: parseQuietHeartbeatMinutes(env.HEARTBEAT_QUIET_MINUTES),
+    heartbeatMinutes: parseHeartbeatMinutes(env.HEARTBEAT_MINUTES),
   }
 }

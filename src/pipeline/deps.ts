@@ -37,7 +37,7 @@ export function createDeps(env: Env): TickDeps {
     pagesFetched: new Set<string>(),
     trackedPages: new TrackedPagesStore(kv),
     stories: new StoryStore(kv),
-    heartbeat: new HeartbeatStore(kv, settings.quietHeartbeatMinutes),
+    heartbeat: new HeartbeatStore(kv, settings.heartbeatMinutes),
     webhooks: new WebhookStore(kv),
     // Optional binding that `wrangler types` does not know about: the KV outbox is used without it.
     deliveryQueue: (env as { DELIVERY_QUEUE?: Queue<DeliveryMessage> }).DELIVERY_QUEUE ?? null,

@@ -1,26 +1,17 @@
-// HeartbeatStore: the last recorded tick's summary (every tick that did something; quiet ticks once per window).
+// HeartbeatStore: the last recorded tick's summary (once per window, and at once for a tick where something failed).
 import type { TickSummary } from './tick-summary'
 import { cronPeriodMinutes } from '../feeds/schedule'
 import { KEYS } from '../storage/keys'
 import { getJson, putJson } from '../storage/kv-json'
 
 /**
- * True when a tick wrote nothing, deleted nothing, enqueued nothing and saw no failure: the kind of tick the heartbeat
- * records only once per window (HEARTBEAT_QUIET_MINUTES). Every tick rewriting one key is 288 writes a day, over a
- * quarter of the Free plan's 1,000.
+ * True when something went wrong in a tick (a feed failed, story tracking or the webhook dispatcher failed, a delivery
+ * failed for good): such a tick is recorded at once. Any other tick is recorded only on the first tick of its window
+ * (HEARTBEAT_MINUTES): a heartbeat rewritten on every tick is 288 KV writes a day, over a quarter of the Free
+ * plan's 1,000, and on a busy deployment nearly every tick brings some new article.
  */
-export function isQuietTick(summary: TickSummary): boolean {
-  return (
-    summary.kv.writes === 0 &&
-    summary.kv.deletes === 0 &&
-    summary.failed === 0 &&
-    summary.feedsEnqueued === 0 &&
-    summary.queueMessages === 0 &&
-    summary.alertsRaised === 0 &&
-    summary.stories.error === null &&
-    summary.webhooks.failed === 0 &&
-    summary.webhooks.error === undefined
-  )
+export function needsRecording(summary: TickSummary): boolean {
+  return summary.failed > 0 || summary.stories.error !== null || summary.webhooks.failed > 0 || summary.webhooks.error !== undefined
 }
 
 /** True when `at` (a tick's scheduled time) is the first tick of its `windowMinutes` window for a cron of `periodMinutes`. */
@@ -30,10 +21,10 @@ function firstTickOfWindow(at: string, windowMinutes: number, periodMinutes: num
 }
 
 export class HeartbeatStore {
-  /** `quietMinutes`: a quiet tick is recorded once per this many minutes (0: every tick). */
+  /** `windowMinutes`: a tick without failures is recorded once per this many minutes (0: every tick). */
   constructor(
     private readonly kv: KVNamespace,
-    private readonly quietMinutes = 0,
+    private readonly windowMinutes = 0,
   ) {}
 
   /** The last recorded tick's summary, or null before the first tick. */
@@ -42,11 +33,11 @@ export class HeartbeatStore {
   }
 
   /**
-   * Records a tick's summary, unless it was quiet (see isQuietTick) and not the first tick of its window; returns
-   * whether it wrote. A retried tick computes the same answer from the same scheduled time.
+   * Records a tick's summary when it is the first tick of its window or something failed (see needsRecording);
+   * returns whether it wrote. A retried tick computes the same answer from the same scheduled time.
    */
   async write(summary: TickSummary): Promise<boolean> {
-    if (isQuietTick(summary) && !firstTickOfWindow(summary.at, this.quietMinutes, cronPeriodMinutes(summary.cron))) return false
+    if (!needsRecording(summary) && !firstTickOfWindow(summary.at, this.windowMinutes, cronPeriodMinutes(summary.cron))) return false
     await putJson(this.kv, KEYS.lastTick(), summary)
     return true
   }

@@ -89,7 +89,7 @@ async function startWorker(stateDir: string): Promise<string> {
     {
       root: ROOT,
       stateDir,
-      vars: { ALLOW_LOOPBACK_FEEDS: 'true', SEED_DEFAULT_FEEDS: 'false', PUBLIC_HISTORY: 'false', HEARTBEAT_QUIET_MINUTES: '0' },
+      vars: { ALLOW_LOOPBACK_FEEDS: 'true', SEED_DEFAULT_FEEDS: 'false', PUBLIC_HISTORY: 'false', HEARTBEAT_MINUTES: '0' },
       cleanup,
       onLine: (line) => {
         wranglerLog.push(line)

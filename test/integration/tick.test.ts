@@ -5,7 +5,7 @@ import { addFeed, api, env, json, tick } from '../support/worker'
 import { crashOnFirstPut } from '../support/kv-faults'
 import { FakeNetwork, feedResponder } from '../support/fake-network'
 import { countingKv } from '../../src/storage/counting-kv'
-import { DEFAULT_QUIET_HEARTBEAT_MINUTES, parseQuietHeartbeatMinutes } from '../../src/config/settings'
+import { DEFAULT_HEARTBEAT_MINUTES, parseHeartbeatMinutes } from '../../src/config/settings'
 import contentEncodedRaw from '../../fixtures/feeds/rss2-content-encoded.xml?raw'
 import editedHeadlineRaw from '../../fixtures/feeds/rss2-edited-headline.xml?raw'
 import editedSummaryRaw from '../../fixtures/feeds/rss2-edited-summary.xml?raw'
@@ -41,7 +41,7 @@ interface AlertItem {
 }
 interface Health {
   lastTickAt: string | null
-  quietTicksRecordedEveryMinutes: number
+  heartbeatEveryMinutes: number
   lastTick: { at: string; feedsPolled: number; notModified: number; unchanged: number; updated: number; failed: number; articlesNew: number; articlesRevised: number; alertsRaised: number; backingOff: number } | null
 }
 interface FeedItem {
@@ -148,35 +148,42 @@ describe('KV budget', () => {
     expect((await health()).lastTick).toMatchObject({ unchanged: 1, updated: 0 })
   })
 
-  it('records a quiet tick only on the first tick of each heartbeat window, and every tick that changed something', async () => {
+  it('records the heartbeat on the first tick of each window and at once for a tick in which a feed failed', async () => {
     network.serve(FEED, feedResponder(() => body, { etag: '"v1"' }))
     await addFeed(FEED)
-    const hourly = { HEARTBEAT_QUIET_MINUTES: '60' }
-    await tick(T0, hourly) // the first poll stores the feed: recorded
+    const hourly = { HEARTBEAT_MINUTES: '60' }
+    await tick(T0, hourly) // 09:00, the first tick of its hour: recorded
     const { kv, counts } = countingKv(env.STORE)
-    for (let m = 5; m < 60; m += 5) await tick(T0 + m * MIN, { ...hourly, STORE: kv })
-    // Eleven quiet ticks (304s): not a single write, and health still shows the first tick.
+    for (let m = 5; m < 30; m += 5) await tick(T0 + m * MIN, { ...hourly, STORE: kv })
+    // Five 304 ticks: not a single write, and health still shows 09:00.
     expect(counts.writes).toBe(0)
     const quiet = await health()
     expect(quiet.lastTickAt).toBe(new Date(T0).toISOString())
-    expect(quiet.quietTicksRecordedEveryMinutes).toBe(0) // the test Worker's own setting; the override above is per tick
-    await tick(T0 + 60 * MIN, { ...hourly, STORE: kv }) // first tick of the next hour: recorded although quiet
-    expect(counts.writes).toBe(1)
-    expect((await health()).lastTick).toMatchObject({ at: new Date(T0 + 60 * MIN).toISOString(), notModified: 1 })
+    expect(quiet.heartbeatEveryMinutes).toBe(0) // the test Worker's own setting; the override above is per tick
+    // A revision is stored (its writes), but the tick is not the first of its hour: no heartbeat write for it.
     body = editedHeadline
     network.serve(FEED, feedResponder(() => body, { etag: '"v2"' }))
-    await tick(T0 + 65 * MIN, { ...hourly, STORE: kv }) // a revision: recorded at once
-    expect((await health()).lastTick).toMatchObject({ at: new Date(T0 + 65 * MIN).toISOString(), articlesRevised: 1 })
+    await tick(T0 + 30 * MIN, { ...hourly, STORE: kv })
+    expect((await alerts()).map((a) => a.type)).toEqual(['revision'])
+    expect((await health()).lastTickAt).toBe(new Date(T0).toISOString())
+    // A failing feed: recorded at once.
+    network.serve(FEED, () => new Response('down', { status: 503 }))
+    await tick(T0 + 35 * MIN, { ...hourly, STORE: kv })
+    expect((await health()).lastTick).toMatchObject({ at: new Date(T0 + 35 * MIN).toISOString(), failed: 1 })
+    // The first tick of the next hour is recorded whatever it did.
+    network.serve(FEED, feedResponder(() => body, { etag: '"v2"' }))
+    await tick(T0 + 60 * MIN, { ...hourly, STORE: kv })
+    expect((await health()).lastTickAt).toBe(new Date(T0 + 60 * MIN).toISOString())
   })
 
   it('rejects a heartbeat window that is not a whole number of minutes, naming the setting and keeping the default', () => {
     const errors = vi.spyOn(console, 'error').mockImplementation(() => undefined)
-    expect(parseQuietHeartbeatMinutes('15')).toBe(15)
-    expect(parseQuietHeartbeatMinutes(undefined)).toBe(DEFAULT_QUIET_HEARTBEAT_MINUTES)
-    expect(parseQuietHeartbeatMinutes('soon')).toBe(DEFAULT_QUIET_HEARTBEAT_MINUTES)
-    expect(parseQuietHeartbeatMinutes('-5')).toBe(DEFAULT_QUIET_HEARTBEAT_MINUTES)
+    expect(parseHeartbeatMinutes('15')).toBe(15)
+    expect(parseHeartbeatMinutes(undefined)).toBe(DEFAULT_HEARTBEAT_MINUTES)
+    expect(parseHeartbeatMinutes('soon')).toBe(DEFAULT_HEARTBEAT_MINUTES)
+    expect(parseHeartbeatMinutes('-5')).toBe(DEFAULT_HEARTBEAT_MINUTES)
     expect(errors).toHaveBeenCalledTimes(2)
-    expect(String(errors.mock.calls[0]?.[0])).toMatch(/HEARTBEAT_QUIET_MINUTES.*"soon"/)
+    expect(String(errors.mock.calls[0]?.[0])).toMatch(/HEARTBEAT_MINUTES.*"soon"/)
   })
 
   it('reads the registry, one state per due feed and one record per changed item', async () => {

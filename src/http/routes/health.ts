@@ -8,7 +8,7 @@ import { readSettings } from '../../config/settings'
 
 export const healthRoutes = new Hono<AppEnv>().get('/', async (c) => {
   const [lastTick, feeds] = await Promise.all([new HeartbeatStore(c.env.STORE).read(), new FeedStore(c.env.STORE).listFeeds()])
-  // Quiet ticks are recorded once per window: lastTickAt may be that much older than the cron's last run.
-  const quietTicksRecordedEveryMinutes = readSettings(c.env).quietHeartbeatMinutes
-  return c.json({ ok: true, lastTickAt: lastTick?.at ?? null, quietTicksRecordedEveryMinutes, feeds: feeds?.length ?? 0, lastTick })
+  // Ticks are recorded once per window (at once when something failed): lastTickAt may be that much older than the cron's last run.
+  const heartbeatEveryMinutes = readSettings(c.env).heartbeatMinutes
+  return c.json({ ok: true, lastTickAt: lastTick?.at ?? null, heartbeatEveryMinutes, feeds: feeds?.length ?? 0, lastTick })
 }).all('/', methodNotAllowed('GET'))
