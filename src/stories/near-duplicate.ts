@@ -9,22 +9,16 @@ export const MINHASH_SIZE = 64
  */
 export const NEAR_DUPLICATE_SIMILARITY = 0.3
 
-// FNV-1a, 32-bit, seeded, with a murmur3 finaliser: one independent hash per MinHash slot.
-function hash32(text: string, seed: number): number {
-  let h = (0x811c9dc5 ^ seed) >>> 0
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i)
-    h = Math.imul(h, 0x01000193) >>> 0
-  }
-  h ^= h >>> 16
-  h = Math.imul(h, 0x85ebca6b) >>> 0
-  h ^= h >>> 13
-  h = Math.imul(h, 0xc2b2ae35) >>> 0
-  h ^= h >>> 16
-  return h >>> 0
-}
+// Each MinHash slot hashes a feature with FNV-1a (32-bit) started from its own seed, then a murmur3 finaliser:
+// h = 0x811c9dc5 ^ seed; for each UTF-16 unit c: h = (h ^ c) * FNV_PRIME; then fmix32(h). Stored signatures were made
+// this way, so the constants and the order of the steps must never change (test/support/near-duplicate-reference.ts).
+const FNV_OFFSET = 0x811c9dc5
+const FNV_PRIME = 0x01000193
+const SPACE = 0x20
 
 const SEEDS = Array.from({ length: MINHASH_SIZE }, (_, i) => Math.imul(i + 1, 0x9e3779b9) >>> 0)
+/** Every slot's FNV state before the first character. */
+const INITIAL = Int32Array.from(SEEDS, (seed) => FNV_OFFSET ^ seed)
 
 function wordsOf(text: string): string[] {
   return text.toLowerCase().normalize('NFC').match(/[\p{L}\p{N}]+/gu) ?? []
@@ -32,21 +26,86 @@ function wordsOf(text: string): string[] {
 
 /**
  * MinHash signature of a text's distinct word bigrams (words alone for one-word texts), as MINHASH_SIZE × 8 hex
- * digits. Cost: one hash per bigram and slot; a 600-word article is about 40,000 hash steps.
+ * digits. FNV reads left to right, so each distinct word's states after "word " are computed once and every bigram
+ * starting with it feeds only its second word; a repeated bigram is skipped (it cannot lower a minimum). Each slot's
+ * state stays in a local across a word's characters, which are read from a typed array. Cost: one state step per slot
+ * for each character of each distinct word and of each distinct bigram's second word (a 600-word article: ~400,000).
  */
 export function signature(text: string): string {
   const words = wordsOf(text)
-  const features = new Set(words.length > 1 ? words.slice(1).map((w, i) => `${words[i] ?? ''} ${w}`) : words)
   const minima = new Uint32Array(MINHASH_SIZE).fill(0xffffffff)
-  for (const feature of features) {
-    for (let slot = 0; slot < MINHASH_SIZE; slot++) {
-      const h = hash32(feature, SEEDS[slot] ?? 0)
-      if (h < (minima[slot] ?? 0)) minima[slot] = h
+  if (words.length > 0) {
+    // Distinct words, numbered in order of appearance, with their UTF-16 units in one array.
+    const ids = new Map<string, number>()
+    const wordIds = new Uint32Array(words.length)
+    const starts: number[] = []
+    let units = 0
+    words.forEach((word, i) => {
+      let id = ids.get(word)
+      if (id === undefined) {
+        ids.set(word, (id = ids.size))
+        starts.push(units)
+        units += word.length
+      }
+      wordIds[i] = id
+    })
+    starts.push(units)
+    const codes = new Uint16Array(units)
+    for (const [word, id] of ids) {
+      const at = starts[id] ?? 0
+      for (let i = 0; i < word.length; i++) codes[at + i] = word.charCodeAt(i)
+    }
+    if (words.length === 1) {
+      fold(INITIAL, 0, codes, 0, units, minima)
+    } else {
+      const distinct = ids.size
+      // States after "word " per distinct word that starts a bigram, filled on first use.
+      const prefixes = new Int32Array(distinct * MINHASH_SIZE)
+      const ready = new Uint8Array(distinct)
+      const pairs = new Set<number>()
+      for (let i = 1; i < words.length; i++) {
+        const first = wordIds[i - 1] ?? 0
+        const second = wordIds[i] ?? 0
+        const pair = first * distinct + second
+        if (pairs.has(pair)) continue
+        pairs.add(pair)
+        if (ready[first] === 0) {
+          ready[first] = 1
+          prefix(prefixes, first * MINHASH_SIZE, codes, starts[first] ?? 0, starts[first + 1] ?? 0)
+        }
+        fold(prefixes, first * MINHASH_SIZE, codes, starts[second] ?? 0, starts[second + 1] ?? 0, minima)
+      }
     }
   }
   let out = ''
   for (const m of minima) out += m.toString(16).padStart(8, '0')
   return out
+}
+
+/** Writes to `out[at…]` every slot's FNV state after the units `codes[from…to)` and a space, from the initial states. */
+function prefix(out: Int32Array, at: number, codes: Uint16Array, from: number, to: number): void {
+  for (let k = 0; k < MINHASH_SIZE; k++) {
+    let h = INITIAL[k] ?? 0
+    for (let i = from; i < to; i++) h = Math.imul(h ^ (codes[i] ?? 0), FNV_PRIME)
+    out[at + k] = Math.imul(h ^ SPACE, FNV_PRIME)
+  }
+}
+
+/**
+ * Continues every slot's FNV state `states[at + k]` with the units `codes[from…to)`, finalises it (murmur3 fmix32) and
+ * keeps the smaller of it and the slot's minimum so far.
+ */
+function fold(states: Int32Array, at: number, codes: Uint16Array, from: number, to: number, minima: Uint32Array): void {
+  for (let k = 0; k < MINHASH_SIZE; k++) {
+    let h = states[at + k] ?? 0
+    for (let i = from; i < to; i++) h = Math.imul(h ^ (codes[i] ?? 0), FNV_PRIME)
+    h ^= h >>> 16
+    h = Math.imul(h, 0x85ebca6b)
+    h ^= h >>> 13
+    h = Math.imul(h, 0xc2b2ae35)
+    h = (h ^ (h >>> 16)) >>> 0
+    if (h < (minima[k] ?? 0)) minima[k] = h
+  }
 }
 
 /** Estimated Jaccard similarity of the two texts' bigram sets (0..1); 0 for malformed signatures. */
