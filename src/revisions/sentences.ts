@@ -25,6 +25,7 @@ const SENTENCE_STARTERS = new Set([
 const TERMINATOR = /([.?!\u2026]+)(["'\u201D\u2019)\]\u00BB]*)(?=\s|$)/g
 const OPENERS = /^["'\u201C\u2018(\[\u00AB]+/
 const INITIALISM = /^(?:\p{L}\.)+\p{L}$/u
+const SPACE = 0x20
 
 /** Splits a body into paragraphs: blank lines separate them; each is trimmed and empty ones are dropped. */
 export function splitParagraphs(body: string): string[] {
@@ -48,9 +49,11 @@ export function splitSentences(paragraph: string): string[] {
     const line = rawLine.replace(/\s+/g, ' ').trim()
     if (line === '') continue
     let start = 0
-    for (const m of line.matchAll(TERMINATOR)) {
-      const end = (m.index ?? 0) + m[0].length
-      if (endsSentence(line, m.index ?? 0, m[1] ?? '', end)) {
+    // exec on the shared pattern rather than matchAll, which clones the pattern for every line.
+    TERMINATOR.lastIndex = 0
+    for (let m = TERMINATOR.exec(line); m !== null; m = TERMINATOR.exec(line)) {
+      const end = m.index + m[0].length
+      if (endsSentence(line, m.index, m[1] ?? '', end)) {
         sentences.push(line.slice(start, end).trim())
         start = end
       }
@@ -61,10 +64,14 @@ export function splitSentences(paragraph: string): string[] {
   return sentences
 }
 
+/** Whether the terminators at `at` (ending at `end`) end a sentence of `line`, whose whitespace is single spaces. */
 function endsSentence(line: string, at: number, terminators: string, end: number): boolean {
-  const rest = line.slice(end).trimStart()
-  if (rest === '') return true
-  const nextWord = (rest.split(' ')[0] ?? '').replace(OPENERS, '')
+  // The next word is read in place: slicing or splitting the rest of the line at every full stop is quadratic.
+  let from = end
+  while (line.charCodeAt(from) === SPACE) from++
+  if (from >= line.length) return true
+  const space = line.indexOf(' ', from)
+  const nextWord = line.slice(from, space === -1 ? line.length : space).replace(OPENERS, '')
   const next = nextWord.charAt(0)
   if (next === '' || /[.?!\u2026,;:]/.test(next)) return false
   if (next !== next.toUpperCase()) return false
