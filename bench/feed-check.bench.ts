@@ -6,7 +6,7 @@ import Parser from 'rss-parser'
 import { createDeps } from '../src/pipeline/deps'
 import type { TickDeps } from '../src/pipeline/run-tick'
 import { refreshFeed, type RefreshResult } from '../src/pipeline/refresh-feed'
-import { followStories, ProfileCache } from '../src/pipeline/track-stories'
+import { followStories, mergeIntoLatest, ProfileCache } from '../src/pipeline/track-stories'
 import { recordCapture } from '../src/pipeline/record-capture'
 import { fetchFeed } from '../src/feeds/fetch-feed'
 import { chunkPrint, parseFeedBody } from '../src/feeds/parse-feed'
@@ -21,6 +21,7 @@ import { classifyRevision, toRevisionFields } from '../src/revisions/classify-re
 import { analyseArticle } from '../src/stories/analyse-article'
 import { DEFAULT_BACKGROUND } from '../src/stories/background-df'
 import { buildProfile } from '../src/stories/story-profile'
+import { adaptProfile } from '../src/stories/adapt-profile'
 import { signature } from '../src/stories/near-duplicate'
 import { seedArticle } from '../src/stories/story-registry'
 import type { StoryRecord } from '../src/stories/story-store'
@@ -420,8 +421,8 @@ function cutDocument(text: string, leaveOut: ReadonlySet<string>): string {
  * Where the time of a changed check goes. Replays refreshFeed's steps for a feed without page fetches (state read,
  * fetchFeed, parseFeedBody with the items known from the last body left out, normaliseBody, recordCapture per changed
  * item, state write) and followStories, on a fresh world, timing each; parts (SHA-256, the split, rss-parser on the cut
- * document, text normalisation, classify, registry JSON, matcher, scoring, near-duplicate signatures) are timed
- * separately on the same inputs. Means per check over `runs` checks.
+ * document, text normalisation, classify, registry read, matcher, scoring, near-duplicate signatures, profile learning,
+ * registry save) are timed separately on the same inputs. Means per check over `runs` checks.
  */
 async function breakdown(bodies: readonly Uint8Array[], runs: number): Promise<{ stages: { stage: string; cpuUs: number; partOf?: string }[]; total: number }> {
   const world = await createWorld(bodies)
@@ -530,19 +531,48 @@ async function breakdown(bodies: readonly Uint8Array[], runs: number): Promise<{
     )
 
     const MATCH = `followStories (new and revised articles × ${STORIES} stories, writes, adapt, save)`
+    // Untimed: the (article, story) pairs with no match recorded yet. followStories groups (signature) and learns from
+    // only those: a revised article that already matched a story is not matched again.
+    const scout = world.deps()
+    const unrecorded = new Set<string>()
+    for (const story of (await scout.stories.list()) ?? []) {
+      for (const r of candidates) if ((await scout.stories.getMatch(story.id, r.id)) === null) unrecorded.add(`${r.id} ${story.id}`)
+    }
+    const fresh = (k: number, story: StoryRecord | undefined) => story !== undefined && unrecorded.has(`${candidates[k]?.id ?? ''} ${story.id}`)
     const followed = await timed(MATCH, () => followStories(deps, candidates, world.clock, []))
-    const read = (await timed('story registry: KV read + JSON.parse', async () => (await deps.stories.list()) ?? [], MATCH)) as StoryRecord[]
+    const read = (await timed('story registry: KV read (parsed only when its text changed)', async () => (await deps.stories.list()) ?? [], MATCH)) as StoryRecord[]
     const stories = await timed("profiles compared with the last run's (ProfileCache.intern)", () => profiles.intern(read), MATCH)
     const matcher = await timed(`StoryMatcher over ${STORIES} profiles (built again only when one changed)`, () => profiles.matcherFor(stories), MATCH)
     const texts = candidates.map((r) => ({ title: r.current.title, text: [r.current.summary, r.current.content].filter(Boolean).join('\n\n') }))
     const decisions = await timed('analyseArticle + scoreAll (each article)', () => texts.map((t) => matcher.scoreAll(analyseArticle(t))), MATCH)
-    await timed('near-duplicate signature (each article that matched a story)', () => {
+    await timed('near-duplicate signature (each article with a new match)', () => {
       decisions.forEach((d, k) => {
         const t = texts[k]
-        if (t && d.some((m) => m.matched)) signature(`${t.title}\n${t.text}`)
+        if (t && d.some((m, i) => m.matched && fresh(k, stories[i]))) signature(`${t.title}\n${t.text}`)
       })
     }, MATCH)
-    if (followed.matched > 0) await timed('story registry: JSON.stringify + KV write (runs with a match)', () => deps.stories.save(stories), MATCH)
+    const adapted = await timed('profile learning: labelled analysis + adaptProfile (each new match)', () => {
+      const out = [...stories]
+      decisions.forEach((d, k) => {
+        const t = texts[k]
+        if (t === undefined || !d.some((m, i) => m.matched && fresh(k, stories[i]))) return
+        const labelled = analyseArticle(t, true)
+        d.forEach((m, i) => {
+          const story = out[i]
+          if (m.matched && story && fresh(k, story)) out[i] = { ...story, counts: { ...story.counts, matches: story.counts.matches + 1 }, profile: adaptProfile(story.profile, labelled, { now: world.clock, relevant: true, source: 'match' }) }
+        })
+      })
+      return out
+    }, MATCH)
+    if (followed.matched > 0) {
+      await timed('story registry: read again, merge, JSON of changed records + KV write (runs with a match)', async () => {
+        const latest = (await deps.stories.list()) ?? []
+        await deps.stories.save(mergeIntoLatest({ read, start: stories, ours: adapted, lessons: [] }, latest))
+      }, MATCH)
+      // Untimed: put back the registry followStories saved (the same records, so the same text), so the world's stories
+      // learn once per check, as without the breakdown, and the next check finds the text it expects.
+      await deps.stories.save(read)
+    }
     if (i >= WARMUP) measured++
   }
   const stages = order.map((s) => {

@@ -3,6 +3,8 @@
 
 interface Entry {
   value: string
+  /** The value as KV holds it: UTF-8 bytes, decoded again on every read (text or JSON), as in workerd. */
+  bytes: Uint8Array
   metadata: unknown
   expiration: number | null
 }
@@ -23,12 +25,13 @@ function typeOf(option: unknown): ValueType {
 function decodeValue(entry: Entry | undefined, type: ValueType): unknown {
   if (entry === undefined) return null
   switch (type) {
+    // A new string per read, as workerd gives: a reader comparing it with one it kept pays for a real comparison.
     case 'text':
-      return entry.value
+      return decoder.decode(entry.bytes)
     case 'json':
-      return JSON.parse(entry.value) as unknown
+      return JSON.parse(decoder.decode(entry.bytes)) as unknown
     case 'arrayBuffer':
-      return encoder.encode(entry.value).buffer
+      return entry.bytes.slice().buffer
     case 'stream':
       return new Blob([entry.value]).stream()
     default: {
@@ -41,8 +44,8 @@ function decodeValue(entry: Entry | undefined, type: ValueType): unknown {
 /**
  * KVNamespace over a Map: get (one key or many; text, json, arrayBuffer, stream), getWithMetadata, put (strings,
  * buffers; metadata; expiration), list (prefix, limit, cursor, in key order, with metadata) and delete. Values are
- * stored as the strings the Worker wrote, so a JSON read pays JSON.parse, as it does in workerd. Reads are
- * immediately consistent (KV is not); the pipeline does not depend on either.
+ * stored as UTF-8 bytes: a put pays the encoding and every read the decoding into a new string (and a JSON read
+ * JSON.parse), as in workerd. Reads are immediately consistent (KV is not); the pipeline does not depend on either.
  */
 export class MemoryKv {
   private readonly entries = new Map<string, Entry>()
@@ -97,7 +100,7 @@ export class MemoryKv {
       options?.expiration !== undefined ? options.expiration : options?.expirationTtl !== undefined ? Math.floor(this.now() / 1000) + options.expirationTtl : null
     // Metadata is serialised by KV too: store a copy, as a later mutation of the caller's object must not show.
     const metadata = options?.metadata === undefined || options.metadata === null ? null : (JSON.parse(JSON.stringify(options.metadata)) as unknown)
-    this.entries.set(key, { value: text, metadata, expiration })
+    this.entries.set(key, { value: text, bytes: encoder.encode(text), metadata, expiration })
   }
 
   async delete(key: string): Promise<void> {

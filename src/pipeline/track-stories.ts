@@ -4,7 +4,7 @@ import type { Alert } from '../model/alert'
 import type { AlertStore } from '../alerts/alert-store'
 import type { ClusterMember, StoryCluster, StoryMatchRecord, StoryRecord, StoryStore } from '../stories/story-store'
 import { matchRecordFor } from '../stories/story-store'
-import { analyseArticle } from '../stories/analyse-article'
+import { analyseArticle, type ArticleAnalysis } from '../stories/analyse-article'
 import { DEFAULT_BACKGROUND } from '../stories/background-df'
 import { StoryMatcher } from '../stories/story-matcher'
 import type { StoryProfile } from '../stories/story-profile'
@@ -43,11 +43,21 @@ export async function trackStories(
   stories: StoryRecord[],
   articles: readonly ArticleRecord[],
   options: { nowMs: number; raiseAlerts: boolean; adapt: boolean; via: StoryMatchRecord['via'] },
-): Promise<{ stories: StoryRecord[]; summary: StorySummary; changed: boolean }> {
+): Promise<{ stories: StoryRecord[]; summary: StorySummary; changed: boolean; lessons: ProfileLesson[] }> {
   const summary: StorySummary = { scored: 0, matched: 0, alertsRaised: 0, grouped: 0 }
-  if (stories.length === 0 || articles.length === 0) return { stories, summary, changed: false }
+  const lessons: ProfileLesson[] = []
+  if (stories.length === 0 || articles.length === 0) return { stories, summary, changed: false, lessons }
   const nowIso = new Date(options.nowMs).toISOString()
-  const updated = stories.map((s) => ({ ...s, counts: { ...s.counts } }))
+  // A record is copied when this call first changes it; the others keep their identity (and the store its JSON of them).
+  const updated = [...stories]
+  const copies = new Set<StoryRecord>()
+  const own = (story: StoryRecord, index: number): StoryRecord => {
+    if (copies.has(story)) return story
+    const copy = { ...story, counts: { ...story.counts } }
+    copies.add(copy)
+    updated[index] = copy
+    return copy
+  }
   const clusters = new Map<string, StoryCluster[]>()
   const dirtyClusters = new Set<string>()
   const newAlerts: { story: StoryRecord; cluster: StoryCluster; alert: Alert }[] = []
@@ -66,12 +76,14 @@ export async function trackStories(
     const decisions = matcher.scoreAll(analysis)
     let signature: string | null = null
     let labelled: ReturnType<typeof analyseArticle> | null = null
-    for (const [index, story] of updated.entries()) {
+    for (let index = 0; index < updated.length; index++) {
       summary.scored++
       const match = decisions[index]
-      if (!match?.matched) continue
+      const listed = updated[index]
+      if (!match?.matched || listed === undefined) continue
       // The same article is matched (and alerted) once per story, whatever the retries and revisions.
-      if (await deps.stories.getMatch(story.id, record.id)) continue
+      if (await deps.stories.getMatch(listed.id, record.id)) continue
+      const story = own(listed, index)
       summary.matched++
       const sig = (signature ??= textSignature(`${text.title}\n${text.text}`))
       const storyClusters = clusters.get(story.id) ?? (await deps.stories.getClusters(story.id))
@@ -107,7 +119,9 @@ export async function trackStories(
       if (options.adapt) {
         // Adaptive tracking: a confirmed match teaches the profile the story's new vocabulary (bounded, decaying).
         labelled ??= analyseArticle(text, true)
-        story.profile = adaptProfile(story.profile, labelled, { now: options.nowMs, relevant: true, source: 'match' })
+        const lesson: ProfileLesson = { storyId: story.id, analysis: labelled, nowMs: options.nowMs }
+        story.profile = learnFrom(story.profile, lesson)
+        lessons.push(lesson)
       }
     }
   }
@@ -126,7 +140,57 @@ export async function trackStories(
   }
   for (const storyId of dirtyClusters) await deps.stories.putClusters(storyId, clusters.get(storyId) ?? [])
   for (const match of matches) await deps.stories.putMatch(match)
-  return { stories: updated, summary, changed }
+  return { stories: updated, summary, changed, lessons }
+}
+
+/** One confirmed match a run taught a story's profile: applied again to the profile when the API changed it meanwhile. */
+export interface ProfileLesson {
+  storyId: string
+  analysis: ArticleAnalysis
+  nowMs: number
+}
+
+function learnFrom(profile: StoryProfile, lesson: ProfileLesson): StoryProfile {
+  return adaptProfile(profile, lesson.analysis, { now: lesson.nowMs, relevant: true, source: 'match' })
+}
+
+/** What one run of followStories read and made, for merging into the registry as it stands at save time. */
+export interface RunStories {
+  /** The records as read (frozen, shared: a record that is still the same object was not changed meanwhile). */
+  read: readonly StoryRecord[]
+  /** The records the run started scoring from (with the default story when the run created it). */
+  start: readonly StoryRecord[]
+  /** The records the run ends with: counts moved, profiles adapted. */
+  ours: readonly StoryRecord[]
+  lessons: readonly ProfileLesson[]
+}
+
+/**
+ * The registry to save: `latest` (read just before saving) with this run's work applied. A story unchanged since the
+ * run read it takes the run's record. A story the API changed meanwhile (title, keywords, threshold, feedback) keeps
+ * that change, gains the run's count increments, and its profile is the run's when the API left the profile as it was,
+ * else the API's with the run's lessons applied to it again. A story created meanwhile is kept; one deleted meanwhile
+ * stays deleted.
+ */
+export function mergeIntoLatest(run: RunStories, latest: readonly StoryRecord[]): StoryRecord[] {
+  const byId = (list: readonly StoryRecord[]) => new Map(list.map((s) => [s.id, s]))
+  const read = byId(run.read)
+  const start = byId(run.start)
+  const ours = byId(run.ours)
+  return latest.map((story) => {
+    const mine = ours.get(story.id)
+    const before = start.get(story.id)
+    if (mine === undefined || before === undefined) return story
+    if (read.get(story.id) === story) return mine
+    const lessons = run.lessons.filter((l) => l.storyId === story.id)
+    const profile = lessons.length === 0 ? story.profile : sameJson(story.profile, before.profile) ? mine.profile : lessons.reduce(learnFrom, story.profile)
+    const moved = (key: keyof StoryRecord['counts']) => story.counts[key] + mine.counts[key] - before.counts[key]
+    return {
+      ...story,
+      profile,
+      counts: { matches: moved('matches'), alerts: moved('alerts'), feedbackRelevant: moved('feedbackRelevant'), feedbackIrrelevant: moved('feedbackIrrelevant') },
+    }
+  })
 }
 
 /** When an article was reported: its publication time, else when we first saw it. */
@@ -157,7 +221,8 @@ function isOldNews(record: ArticleRecord): boolean {
 
 /**
  * Story tracking for one invocation's new and revised articles: reads the story registry only when there is something
- * to score, creates the default story on the first such run (when enabled), and saves profiles once.
+ * to score, creates the default story on the first such run (when enabled), and saves profiles once, merged into the
+ * registry as it stands just before the save (see mergeIntoLatest).
  */
 export async function followStories(
   deps: StoryDeps & { settings: { seedDefaultStory: boolean } },
@@ -183,13 +248,16 @@ export async function followStories(
     // A feed's first poll brings its back catalogue: recorded as matches, not alerted as news.
     const backlog = await trackStories(deps, stories, quiet, { nowMs, raiseAlerts: false, adapt: false, via: 'backfill' })
     const result = await trackStories(deps, backlog.stories, articles, { nowMs, raiseAlerts: true, adapt: true, via: 'tick' })
-    // Saved over the registry as read above: one read and one parse of every profile per run. KV has no compare-and-set,
-    // so an API change to the stories that lands while this run scores can be overwritten by this save; reading the
-    // registry again just before saving did not close that window, as a second read in the same invocation is answered
-    // from the same location's KV cache (cacheTtl, 60 s by default), and it cost a second parse.
     if (result.changed || backlog.changed || created) {
-      await deps.stories.save(result.stories)
-      PROFILES.remember(result.stories)
+      // KV has no compare-and-set: the API may have created, changed or deleted stories (or taken feedback) while this
+      // run scored. Reading the registry again just before saving narrows the window in which such an edit is
+      // overwritten to this read and the write; the store answers an unchanged text without parsing it again. KV shows
+      // a write at once only where it was made: an edit made through another location can stay hidden from this read
+      // for up to its cache TTL (60 s), and is then lost, as before.
+      const latest = await deps.stories.list()
+      const merged = latest === null ? result.stories : mergeIntoLatest({ read: read ?? [], start: stories, ours: result.stories, lessons: result.lessons }, latest)
+      await deps.stories.save(merged)
+      PROFILES.remember(merged)
     }
     return {
       scored: backlog.summary.scored + result.summary.scored,

@@ -54,26 +54,123 @@ export interface StoryCluster {
   members: ClusterMember[]
 }
 
+/** Developments kept per story for near-duplicate grouping: a few days of coverage. */
+const MAX_CLUSTERS = 200
+
+// --- The registry value, once per text ----------------------------------------------------------------------------
+
 interface RegistryValue {
   version: 1
   stories: StoryRecord[]
 }
 
-/** Developments kept per story for near-duplicate grouping: a few days of coverage. */
-const MAX_CLUSTERS = 200
+/**
+ * The registry text last read or written in this isolate and its records, frozen. A tick reads the registry at least
+ * once and usually finds the text it (or the tick before) wrote: comparing texts costs far less than parsing twenty
+ * profiles. Keyed by the exact text, so it can never answer for another value; one entry, a few hundred KB.
+ */
+let lastRegistry: { text: string; stories: readonly StoryRecord[] | null } | null = null
+
+function registryFromText(text: string): readonly StoryRecord[] | null {
+  if (lastRegistry !== null && lastRegistry.text === text) return lastRegistry.stories
+  const stories = (JSON.parse(text) as RegistryValue | null)?.stories ?? null
+  freezeJson(stories)
+  lastRegistry = { text, stories }
+  return stories
+}
+
+/**
+ * JSON text of records and profiles that freezeJson checked (frozen, so never changed under their identity): an
+ * unchanged record is not serialised again when the registry is saved, nor an unchanged profile of a changed record.
+ */
+const JSON_TEXT = new WeakMap<object, string>()
+
+/**
+ * `JSON.stringify({ version: 1, stories })`, byte for byte, with the JSON of checked records and profiles reused: a run
+ * that adapted one profile serialises that record and that profile, not twenty.
+ */
+export function registryText(stories: readonly StoryRecord[]): string {
+  let out = '{"version":1,"stories":['
+  stories.forEach((story, i) => {
+    if (i > 0) out += ','
+    out += reusedJson(story, recordJson)
+  })
+  return `${out}]}`
+}
+
+function reusedJson<T extends object>(value: T, toJson: (value: T) => string | undefined): string | undefined {
+  const known = JSON_TEXT.get(value)
+  if (known !== undefined) return known
+  const json = toJson(value)
+  if (json !== undefined && CHECKED.has(value)) JSON_TEXT.set(value, json)
+  return json
+}
+
+function recordJson(story: StoryRecord): string {
+  let out = ''
+  // Own enumerable keys in the order JSON.stringify takes them; a key whose value JSON leaves out is left out.
+  for (const [key, value] of Object.entries(story)) {
+    const json: string | undefined = key === 'profile' ? reusedJson(story.profile, profileJson) : JSON.stringify(value)
+    if (json === undefined) continue
+    out += `${out === '' ? '{' : ','}${JSON.stringify(key)}:${json}`
+  }
+  return out === '' ? '{}' : `${out}}`
+}
+
+function profileJson(profile: StoryProfile): string | undefined {
+  return JSON.stringify(profile) as string | undefined
+}
+
+/** Objects and arrays already frozen and checked by freezeJson (a profile reused across saves is walked once). */
+const CHECKED = new WeakSet<object>()
+
+/**
+ * Deep-freezes a JSON-like value and reports whether JSON.parse(JSON.stringify(value)) would give back an equal value:
+ * only plain objects, arrays, strings, booleans, null and finite numbers other than -0.
+ */
+function freezeJson(value: unknown): boolean {
+  if (value === null || typeof value === 'string' || typeof value === 'boolean') return true
+  if (typeof value === 'number') return Number.isFinite(value) && !Object.is(value, -0)
+  if (typeof value !== 'object') return false
+  if (CHECKED.has(value)) return true
+  const proto: unknown = Object.getPrototypeOf(value)
+  let clean = Array.isArray(value) || proto === Object.prototype || proto === null
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) if (!freezeJson(value[i])) clean = false
+  } else {
+    for (const key in value) if (Object.hasOwn(value, key) && !freezeJson((value as Record<string, unknown>)[key])) clean = false
+  }
+  Object.freeze(value)
+  if (clean) CHECKED.add(value)
+  return clean
+}
 
 export class StoryStore {
   constructor(private readonly kv: KVNamespace) {}
 
-  /** Every story; null when the registry has never been written. */
+  /**
+   * Every story; null when the registry has never been written. The records are frozen and shared: a registry text
+   * already seen in this isolate is not parsed again, and its records come back as the same objects (so story profiles
+   * keep their identity, which the matcher's compiled forms are cached on). Replace a record to change it.
+   */
   async list(): Promise<StoryRecord[] | null> {
-    return (await getJson<RegistryValue>(this.kv, KEYS.storyRegistry()))?.stories ?? null
+    const text = await this.kv.get(KEYS.storyRegistry(), 'text')
+    const stories = text === null ? null : registryFromText(text)
+    return stories === null ? null : [...stories]
   }
 
-  /** Replaces the registry. KV has no compare-and-set: concurrent edits within ~60 s can race (docs/storage.md). */
+  /**
+   * Replaces the registry. KV has no compare-and-set: concurrent edits within ~60 s can race (docs/storage.md), so a
+   * writer that read the registry a while ago reads it again first and merges (pipeline/track-stories). Freezes the
+   * records it is given: they become the records `list()` returns for this text.
+   */
   async save(stories: StoryRecord[]): Promise<void> {
-    const value: RegistryValue = { version: 1, stories }
-    await putJson(this.kv, KEYS.storyRegistry(), value)
+    let reusable = true
+    for (const story of stories) if (!freezeJson(story)) reusable = false
+    const text = registryText(stories)
+    await this.kv.put(KEYS.storyRegistry(), text)
+    // Records that JSON would not give back as they are (an undefined, a NaN) are not remembered: the text is parsed.
+    if (reusable) lastRegistry = { text, stories: [...stories] }
   }
 
   async getSeed(storyId: string): Promise<string | null> {
