@@ -236,7 +236,10 @@ async function cancelBody(response: Response): Promise<void> {
   await response.body?.cancel().catch(() => undefined)
 }
 
+/** The body's bytes: a body read in one chunk is that chunk (no copy of a whole feed); more are copied into one array. */
 function concat(chunks: Uint8Array[], total: number): Uint8Array {
+  const [only] = chunks
+  if (chunks.length === 1 && only !== undefined) return only
   const out = new Uint8Array(total)
   let offset = 0
   for (const chunk of chunks) {
