@@ -18,7 +18,7 @@ import { normaliseForCompare } from '../src/core/normalise-text'
 import { normaliseForRevision } from '../src/core/normalise-for-revision'
 import { htmlToText } from '../src/articles/html-to-text'
 import { classifyRevision, toRevisionFields } from '../src/revisions/classify-revision'
-import { analyseArticle } from '../src/stories/analyse-article'
+import { analyseArticle, type ArticleAnalysis } from '../src/stories/analyse-article'
 import { DEFAULT_BACKGROUND } from '../src/stories/background-df'
 import { buildProfile } from '../src/stories/story-profile'
 import { adaptProfile } from '../src/stories/adapt-profile'
@@ -544,19 +544,23 @@ async function breakdown(bodies: readonly Uint8Array[], runs: number): Promise<{
     const stories = await timed("profiles compared with the last run's (ProfileCache.intern)", () => profiles.intern(read), MATCH)
     const matcher = await timed(`StoryMatcher over ${STORIES} profiles (built again only when one changed)`, () => profiles.matcherFor(stories), MATCH)
     const texts = candidates.map((r) => ({ title: r.current.title, text: [r.current.summary, r.current.content].filter(Boolean).join('\n\n') }))
-    const decisions = await timed('analyseArticle + scoreAll (each article)', () => texts.map((t) => matcher.scoreAll(analyseArticle(t))), MATCH)
+    const analyses: ArticleAnalysis[] = []
+    const decisions = await timed('analyseArticle (with labels) + scoreAll (each article)', () =>
+      texts.map((t, k) => {
+        const analysis = (analyses[k] = analyseArticle(t, true))
+        return matcher.scoreAll(analysis)
+      }), MATCH)
     await timed('near-duplicate signature (each article with a new match)', () => {
       decisions.forEach((d, k) => {
         const t = texts[k]
         if (t && d.some((m, i) => m.matched && fresh(k, stories[i]))) signature(`${t.title}\n${t.text}`)
       })
     }, MATCH)
-    const adapted = await timed('profile learning: labelled analysis + adaptProfile (each new match)', () => {
+    const adapted = await timed('profile learning: adaptProfile (each new match)', () => {
       const out = [...stories]
       decisions.forEach((d, k) => {
-        const t = texts[k]
-        if (t === undefined || !d.some((m, i) => m.matched && fresh(k, stories[i]))) return
-        const labelled = analyseArticle(t, true)
+        const labelled = analyses[k]
+        if (labelled === undefined) return
         d.forEach((m, i) => {
           const story = out[i]
           if (m.matched && story && fresh(k, story)) out[i] = { ...story, counts: { ...story.counts, matches: story.counts.matches + 1 }, profile: adaptProfile(story.profile, labelled, { now: world.clock, relevant: true, source: 'match' }) }

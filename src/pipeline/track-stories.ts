@@ -72,10 +72,11 @@ export async function trackStories(
 
   for (const record of ordered) {
     const text = articleText(record)
-    const analysis = analyseArticle(text)
+    // With labels when this call learns: the profile takes its new words' surface forms from the same analysis the
+    // scorer used (labels cost a few µs an article; a second analysis of a matched one cost far more).
+    const analysis = analyseArticle(text, options.adapt)
     const decisions = matcher.scoreAll(analysis)
     let signature: string | null = null
-    let labelled: ReturnType<typeof analyseArticle> | null = null
     for (let index = 0; index < updated.length; index++) {
       summary.scored++
       const match = decisions[index]
@@ -118,8 +119,7 @@ export async function trackStories(
       changed = true
       if (options.adapt) {
         // Adaptive tracking: a confirmed match teaches the profile the story's new vocabulary (bounded, decaying).
-        labelled ??= analyseArticle(text, true)
-        const lesson: ProfileLesson = { storyId: story.id, analysis: labelled, nowMs: options.nowMs }
+        const lesson: ProfileLesson = { storyId: story.id, analysis, nowMs: options.nowMs }
         story.profile = learnFrom(story.profile, lesson)
         lessons.push(lesson)
       }
