@@ -608,7 +608,7 @@ export function formatFeedCheckTable(r: FeedCheckResult): string {
   const lines = [
     `A ${ITEMS}-item RSS 2.0 feed (${Math.round(r.feedBytes / 1024)} KB; descriptions of 40–80 words, content:encoded of about ` +
       `${r.meanContentWords} words in 4–8 paragraphs), polled through \`refreshFeed\` with deps from \`createDeps\` on an in-memory KV ` +
-      `and a fake fetch, then \`followStories\` against ${r.stories} stories built with \`buildProfile\`. CPU is ` +
+      `(values kept as UTF-8 bytes and decoded on every read, as in workerd) and a fake fetch, then \`followStories\` against ${r.stories} stories built with \`buildProfile\`. CPU is ` +
       '`process.cpuUsage()` (user + system, whole process) per check; medians after warm-up. ' +
       `Every case ran in ${r.rounds.length} rounds on fresh worlds (the machine's ${cpus().length} cores are shared, and the first round ` +
       `also warms the process up); the table is round ${r.reported + 1}, the round whose (c) median is the median of the rounds.`,
