@@ -74,13 +74,16 @@ let lastRegistry: { text: string; stories: readonly StoryRecord[] | null } | nul
 function registryFromText(text: string): readonly StoryRecord[] | null {
   if (lastRegistry !== null && lastRegistry.text === text) return lastRegistry.stories
   const stories = (JSON.parse(text) as RegistryValue | null)?.stories ?? null
-  freezeJson(stories)
+  if (Array.isArray(stories)) {
+    for (const story of stories) if (typeof story === 'object' && story !== null) freezeRecord(story)
+    Object.freeze(stories)
+  }
   lastRegistry = { text, stories }
   return stories
 }
 
 /**
- * JSON text of records and profiles that freezeJson checked (frozen, so never changed under their identity): an
+ * JSON text of records and profiles that freezeRecord checked (frozen, so never changed under their identity): an
  * unchanged record is not serialised again when the registry is saved, nor an unchanged profile of a changed record.
  */
 const JSON_TEXT = new WeakMap<object, string>()
@@ -121,8 +124,35 @@ function profileJson(profile: StoryProfile): string | undefined {
   return JSON.stringify(profile) as string | undefined
 }
 
-/** Objects and arrays already frozen and checked by freezeJson (a profile reused across saves is walked once). */
+/**
+ * Records and profiles that freezeRecord deep-froze and found JSON-clean: a profile shared by records across saves (the
+ * usual case: a run adapts one or two of twenty) is walked once.
+ */
 const CHECKED = new WeakSet<object>()
+
+/**
+ * Deep-freezes a story record and reports whether JSON would give it back as it is (see freezeJson). Frozen, a record
+ * or profile can be shared by every reader of the registry and its JSON kept: nothing changes them in place (adaptation
+ * and the API build new ones), and should something try, it throws instead of corrupting what others read.
+ */
+function freezeRecord(story: StoryRecord): boolean {
+  return freezeChecked(story, (record) => {
+    let clean = isPlainObject(record)
+    for (const [key, value] of Object.entries(record)) {
+      const ok = key === 'profile' && typeof value === 'object' && value !== null ? freezeChecked(value, freezeJson) : freezeJson(value)
+      if (!ok) clean = false
+    }
+    return clean
+  })
+}
+
+function freezeChecked<T extends object>(value: T, freeze: (value: T) => boolean): boolean {
+  if (CHECKED.has(value)) return true
+  const clean = freeze(value)
+  Object.freeze(value)
+  if (clean) CHECKED.add(value)
+  return clean
+}
 
 /**
  * Deep-freezes a JSON-like value and reports whether JSON.parse(JSON.stringify(value)) would give back an equal value:
@@ -132,17 +162,20 @@ function freezeJson(value: unknown): boolean {
   if (value === null || typeof value === 'string' || typeof value === 'boolean') return true
   if (typeof value === 'number') return Number.isFinite(value) && !Object.is(value, -0)
   if (typeof value !== 'object') return false
-  if (CHECKED.has(value)) return true
-  const proto: unknown = Object.getPrototypeOf(value)
-  let clean = Array.isArray(value) || proto === Object.prototype || proto === null
+  let clean = true
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) if (!freezeJson(value[i])) clean = false
   } else {
-    for (const key in value) if (Object.hasOwn(value, key) && !freezeJson((value as Record<string, unknown>)[key])) clean = false
+    clean = isPlainObject(value)
+    for (const key of Object.keys(value)) if (!freezeJson((value as Record<string, unknown>)[key])) clean = false
   }
   Object.freeze(value)
-  if (clean) CHECKED.add(value)
   return clean
+}
+
+function isPlainObject(value: object): boolean {
+  const proto: unknown = Object.getPrototypeOf(value)
+  return proto === Object.prototype || proto === null
 }
 
 export class StoryStore {
@@ -166,7 +199,7 @@ export class StoryStore {
    */
   async save(stories: StoryRecord[]): Promise<void> {
     let reusable = true
-    for (const story of stories) if (!freezeJson(story)) reusable = false
+    for (const story of stories) if (!freezeRecord(story)) reusable = false
     const text = registryText(stories)
     await this.kv.put(KEYS.storyRegistry(), text)
     // Records that JSON would not give back as they are (an undefined, a NaN) are not remembered: the text is parsed.
