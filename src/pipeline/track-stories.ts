@@ -294,6 +294,8 @@ export class ProfileCache {
     for (const id of this.known.keys()) if (!ids.has(id)) this.known.delete(id)
     return stories.map((story) => {
       const known = this.known.get(story.id)
+      // The store hands out the same frozen record for a registry text it has seen: keep it, and its identity.
+      if (known === story.profile) return story
       // Every adaptation moves `updates`: a cheap first look that spares the full comparison of a changed profile.
       const maybeSame = known !== undefined && known.updates === story.profile.updates && known.updatedAt === story.profile.updatedAt
       if (known !== undefined && maybeSame && sameJson(known, story.profile)) return { ...story, profile: known }
