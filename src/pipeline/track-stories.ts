@@ -314,7 +314,7 @@ export class ProfileCache {
     const profiles = stories.map((s) => this.withThreshold(s.profile, s.threshold))
     const last = this.last
     if (last !== null && last.profiles.length === profiles.length && last.profiles.every((p, i) => p === profiles[i])) return last.matcher
-    const matcher = new StoryMatcher(profiles, DEFAULT_BACKGROUND)
+    const matcher = new StoryMatcher(profiles, DEFAULT_BACKGROUND, 'matches')
     this.last = { profiles, matcher }
     return matcher
   }

@@ -31,9 +31,15 @@ export class StoryMatcher {
   private readonly seen: Int32Array
   private stamp = 0
 
+  /**
+   * `explain`: 'candidates' (the default) explains every decision worth explaining, as scoreArticle does; 'matches'
+   * explains only matches and leaves near misses with an empty explanation, for callers that keep nothing else (the
+   * pipeline stores matches only), which spares re-scoring the many near misses of a busy topic.
+   */
   constructor(
     readonly profiles: readonly StoryProfile[],
     private readonly background: Background,
+    private readonly explain: 'candidates' | 'matches' = 'candidates',
   ) {
     let feature = 0
     profiles.forEach((profile, story) => {
@@ -83,7 +89,8 @@ export class StoryMatcher {
     return this.profiles.map((profile, i) => {
       const d = decide(profile, a, this.background, terms[i] ?? 0, phrases[i] ?? 0, entities[i] ?? 0, subjects[i] ?? 0)
       // Candidates are re-scored term by term, so their scores and explanations are scoreArticle's to the last bit.
-      return worthExplaining(profile, d.score) ? scoreArticle(profile, a, this.background) : unexplained(d)
+      const wanted = this.explain === 'matches' ? d.matched : worthExplaining(profile, d.score)
+      return wanted ? scoreArticle(profile, a, this.background) : unexplained(d)
     })
   }
 }

@@ -171,6 +171,25 @@ describe('StoryMatcher', () => {
       expect(matcher.scoreAll(analysis)).toEqual([scoreArticle(profile, analysis, DEFAULT_BACKGROUND), scoreArticle(horizon, analysis, DEFAULT_BACKGROUND)])
     }
   })
+
+  it('explains only the matches when asked to, deciding and scoring everything else the same', () => {
+    const full = new StoryMatcher([profile], DEFAULT_BACKGROUND)
+    const lean = new StoryMatcher([profile], DEFAULT_BACKGROUND, 'matches')
+    let nearMisses = 0
+    for (const [, article] of [...FOLLOW_UPS, ...HARD_NEGATIVES]) {
+      const analysis = analyseArticle(article)
+      const [explained] = full.scoreAll(analysis)
+      const [decided] = lean.scoreAll(analysis)
+      expect(decided?.matched).toBe(explained?.matched)
+      expect(decided?.score).toBe(explained?.score)
+      if (explained?.matched) expect(decided).toEqual(explained)
+      else if ((explained?.explanation.phrases.length ?? 0) + (explained?.explanation.terms.length ?? 0) > 0) {
+        nearMisses++
+        expect(decided?.explanation).toEqual({ terms: [], entities: [], phrases: [] })
+      }
+    }
+    expect(nearMisses).toBeGreaterThan(0)
+  })
 })
 
 describe('near-duplicates', () => {
