@@ -6,26 +6,14 @@ import { ProfileCache } from '../../src/pipeline/track-stories'
 import { adaptProfile } from '../../src/stories/adapt-profile'
 import { analyseArticle } from '../../src/stories/analyse-article'
 import { DEFAULT_BACKGROUND } from '../../src/stories/background-df'
-import { buildProfile } from '../../src/stories/story-profile'
 import { StoryMatcher } from '../../src/stories/story-matcher'
 import type { StoryRecord } from '../../src/stories/story-store'
+import { RECORD_AT, storyRecord } from '../support/story-records'
 
-const AT = '2030-01-07T09:00:00.000Z'
+const AT = RECORD_AT
 
 function record(id: string, title: string, seed: string, threshold: number | null = null): StoryRecord {
-  return {
-    id,
-    title,
-    createdAt: AT,
-    updatedAt: AT,
-    isDefault: false,
-    seedArticleIds: [],
-    keywords: [],
-    excludeKeywords: [],
-    threshold,
-    profile: buildProfile({ title, seeds: [{ title: '', text: seed }] }, DEFAULT_BACKGROUND),
-    counts: { matches: 0, alerts: 0, feedbackRelevant: 0, feedbackIrrelevant: 0 },
-  }
+  return storyRecord(id, title, seed, { threshold })
 }
 
 /** What a KV read gives: equal values, new objects. */

@@ -8,24 +8,13 @@ import { analyseArticle } from '../../src/stories/analyse-article'
 import { DEFAULT_BACKGROUND } from '../../src/stories/background-df'
 import { buildProfile } from '../../src/stories/story-profile'
 import type { StoryRecord } from '../../src/stories/story-store'
+import { RECORD_AT, storyRecord } from '../support/story-records'
 
-const AT = '2030-01-07T09:00:00.000Z'
+const AT = RECORD_AT
 const NOW = Date.parse(AT)
 
 function record(id: string, title: string, seed: string): StoryRecord {
-  return {
-    id,
-    title,
-    createdAt: AT,
-    updatedAt: AT,
-    isDefault: false,
-    seedArticleIds: [],
-    keywords: [],
-    excludeKeywords: [],
-    threshold: null,
-    profile: buildProfile({ title, seeds: [{ title: '', text: seed }] }, DEFAULT_BACKGROUND),
-    counts: { matches: 3, alerts: 2, feedbackRelevant: 0, feedbackIrrelevant: 0 },
-  }
+  return storyRecord(id, title, seed, { counts: { matches: 3, alerts: 2, feedbackRelevant: 0, feedbackIrrelevant: 0 } })
 }
 
 const GROOMING = record('grooming', 'Grooming gangs national inquiry', seedText)

@@ -5,26 +5,13 @@ import seedText from '../../fixtures/stories/grooming-gangs-inquiry/seed.txt?raw
 import horizonSeed from '../../fixtures/stories/post-office-horizon/seed.txt?raw'
 import { registryText, StoryStore, type StoryRecord } from '../../src/stories/story-store'
 import { adaptProfile } from '../../src/stories/adapt-profile'
-import { DEFAULT_BACKGROUND } from '../../src/stories/background-df'
-import { buildProfile } from '../../src/stories/story-profile'
 import { KEYS } from '../../src/storage/keys'
+import { RECORD_AT, storyRecord } from '../support/story-records'
 
-const AT = '2030-01-07T09:00:00.000Z'
+const AT = RECORD_AT
 
 function record(id: string, title: string, seed: string): StoryRecord {
-  return {
-    id,
-    title,
-    createdAt: AT,
-    updatedAt: AT,
-    isDefault: false,
-    seedArticleIds: [],
-    keywords: ['inquiry'],
-    excludeKeywords: [],
-    threshold: null,
-    profile: buildProfile({ title, seeds: [{ title: '', text: seed }] }, DEFAULT_BACKGROUND),
-    counts: { matches: 2, alerts: 1, feedbackRelevant: 0, feedbackIrrelevant: 0 },
-  }
+  return storyRecord(id, title, seed, { keywords: ['inquiry'], counts: { matches: 2, alerts: 1, feedbackRelevant: 0, feedbackIrrelevant: 0 } })
 }
 
 const stories = (): StoryRecord[] => [record('grooming', 'Grooming gangs national inquiry', seedText), record('horizon', 'Post Office Horizon scandal', horizonSeed)]
