@@ -12,7 +12,7 @@ import { CleanupStack } from './lib/cleanup-stack.ts'
 import { startFixtureServer, type FixtureServer } from './lib/fixture-server.ts'
 import { freePort } from './lib/free-port.ts'
 import { kvCountingShim, loadWranglerConfig } from './lib/load-config.ts'
-import { loadFeedFiles, loadFeedPath, loadImportOpml } from './lib/load-feeds.ts'
+import { LOAD_FEED_ITEMS, loadFeedFiles, loadFeedPath, loadImportOpml } from './lib/load-feeds.ts'
 import { newConsumerTally, tallyLine, type ConsumerTally, type KvOps } from './lib/load-log.ts'
 import { heapUsage, inspectorTarget, InspectorSession, sampleHeap } from './lib/load-inspector.ts'
 import { readPeaks, resetPeaks, workerdPids } from './lib/load-proc.ts'
@@ -196,7 +196,9 @@ async function measureSize(feeds: number, cleanup: CleanupStack): Promise<LoadSi
   const ticks: LoadTickResult[] = []
   let lastTickAt = (await api.health()).lastTickAt
   for (const [index, tick] of recentTicks(cron, 2, new Date()).entries()) {
-    const expected = index === 0 ? '200' : '304'
+    // Tick 2 gets 304s, except from feeds whose first poll left items for later (an invocation's 1,000 KV operations):
+    // those cleared their validators and read the body again.
+    const expected = index === 0 ? ['200'] : ['304', '200']
     const result = await runTick(index + 1, tick, expected, { feeds, url, api, server, wrangler, lastTickAt, inspector, inspectorError })
     lastTickAt = result.lastTickAt
     ticks.push(result.tick)
@@ -204,6 +206,9 @@ async function measureSize(feeds: number, cleanup: CleanupStack): Promise<LoadSi
     for (const problem of result.tick.problems) log(`   ✗ ${problem}`)
     if (result.tick.allPolledS === null) break // timed out: the next tick would only measure the backlog
   }
+  // Nothing lost: every item of every feed is recorded by the end of tick 2.
+  const recorded = ticks.reduce((n, t) => n + (t.consumer.counts.new ?? 0), 0)
+  if (ticks.length === 2 && recorded !== feeds * LOAD_FEED_ITEMS) problems.push(`${recorded} of ${feeds * LOAD_FEED_ITEMS} articles recorded over the two ticks`)
   return { ...base, ticks, problems }
 }
 
@@ -236,7 +241,7 @@ interface TickContext {
 }
 
 /** Fires one tick and watches it through: every feed requested, the consumer quiet, the heartbeat, peak memory. */
-async function runTick(number: number, tick: Tick, expectedStatus: string, ctx: TickContext): Promise<{ tick: LoadTickResult; lastTickAt: string | null }> {
+async function runTick(number: number, tick: Tick, expectedStatuses: readonly string[], ctx: TickContext): Promise<{ tick: LoadTickResult; lastTickAt: string | null }> {
   const timeoutMs = tickTimeoutOverrideMs ?? TICK_BASE_TIMEOUT_MS + ctx.feeds * TICK_PER_FEED_TIMEOUT_MS
   const pids = ctx.wrangler.pid === undefined ? [] : workerdPids(ctx.wrangler.pid)
   const baselines = resetPeaks(pids)
@@ -300,8 +305,8 @@ async function runTick(number: number, tick: Tick, expectedStatus: string, ctx: 
   }
   if (repeated > 0) problems.push(`${repeated} feeds requested more than once in the tick`)
   if (strays.length > 0) problems.push(`requests for paths that are not feeds: ${strays.join(', ')}`)
-  const wrongStatus = Object.entries(statuses).filter(([status]) => status !== expectedStatus)
-  if (wrongStatus.length > 0) problems.push(`expected every request to answer ${expectedStatus}, got ${wrongStatus.map(([s, n]) => `${n}×${s}`).join(', ')}`)
+  const wrongStatus = Object.entries(statuses).filter(([status]) => !expectedStatuses.includes(status))
+  if (wrongStatus.length > 0) problems.push(`expected every request to answer ${expectedStatuses.join(' or ')}, got ${wrongStatus.map(([s, n]) => `${n}×${s}`).join(', ')}`)
 
   const healthAdvanced = health.lastTickAt !== null && health.lastTickAt !== ctx.lastTickAt
   const last = healthAdvanced ? health.lastTick : null
@@ -503,7 +508,7 @@ function tickLine(feeds: number, t: LoadTickResult): string {
 function printSummary(all: readonly LoadSizeResult[]): void {
   log('')
   for (const r of all) {
-    log(`load: ${passed(r) ? 'PASS' : 'FAIL'} N = ${r.feeds}: every feed polled exactly once per tick, nothing skipped${passed(r) ? '' : ` — see ${LOAD_MD}`}`)
+    log(`load: ${passed(r) ? 'PASS' : 'FAIL'} N = ${r.feeds}: every feed polled exactly once per tick, every item recorded${passed(r) ? '' : ` — see ${LOAD_MD}`}`)
   }
 }
 

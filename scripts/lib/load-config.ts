@@ -21,8 +21,11 @@ export interface LoadQueueSettings {
  */
 export const LOAD_QUEUE_SETTINGS: LoadQueueSettings = { maxBatchSize: 1, maxBatchTimeout: 1, maxConcurrency: 250, maxRetries: 5 }
 
-/** Vars the load run forces: loopback feeds allowed, no default feeds seeded next to the generated ones. */
-export const LOAD_VARS: Readonly<Record<string, string>> = { ALLOW_LOOPBACK_FEEDS: 'true', SEED_DEFAULT_FEEDS: 'false' }
+/**
+ * Vars the load run forces: loopback feeds allowed, no default feeds seeded next to the generated ones, and every tick
+ * recorded as the heartbeat (the run reads each tick's counts from GET /api/health).
+ */
+export const LOAD_VARS: Readonly<Record<string, string>> = { ALLOW_LOOPBACK_FEEDS: 'true', SEED_DEFAULT_FEEDS: 'false', HEARTBEAT_MINUTES: '0' }
 
 /** A TOML basic string (JSON's escaping is a subset TOML accepts for paths and plain text). */
 function tomlString(text: string): string {
