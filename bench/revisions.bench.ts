@@ -1,6 +1,7 @@
 // Benchmarks revision diffing and classification in Node: median time and peak memory per case (npx tsx bench/revisions.bench.ts).
 import { pathToFileURL } from 'node:url'
 import { classifyRevision, type RevisionAnalysis, type RevisionFields } from '../src/revisions/classify-revision'
+import { prng } from './lib/news-text'
 
 /** One benchmark case's result. */
 export interface BenchResult {
@@ -26,18 +27,6 @@ const VOCABULARY = (
   'staff costs rose new government spokesperson figures union strike health patients water company chief executive ' +
   'court judge evidence told jury officers investigation families community budget million pounds year last month'
 ).split(' ')
-
-/** mulberry32: a small seeded PRNG, so every run benchmarks the same texts. */
-function prng(seed: number): () => number {
-  let s = seed >>> 0
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0
-    let t = s
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 /** News-like sentences of 12–28 words, three to a paragraph; `tag` gives a disjoint vocabulary. */
 function sentencesOf(words: number, seed: number, tag = ''): string[] {

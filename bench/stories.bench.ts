@@ -6,6 +6,7 @@ import { DEFAULT_BACKGROUND } from '../src/stories/background-df'
 import { buildProfile, type StoryProfile } from '../src/stories/story-profile'
 import { StoryMatcher } from '../src/stories/story-matcher'
 import type { CorpusItem } from '../src/stories/track-corpus'
+import { prng } from './lib/news-text'
 
 /** One benchmark run's result. */
 export interface StoryBenchResult {
@@ -29,18 +30,6 @@ function corpus(): { seeds: string[]; articles: CorpusItem[] } {
   const seeds = slugs.map((s) => readFileSync(new URL(`${s}/seed.txt`, root), 'utf8'))
   const articles = slugs.flatMap((s) => JSON.parse(readFileSync(new URL(`${s}/corpus.json`, root), 'utf8')) as CorpusItem[])
   return { seeds, articles }
-}
-
-/** mulberry32: a small seeded PRNG, so every run benchmarks the same stories. */
-function prng(seed: number): () => number {
-  let s = seed >>> 0
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0
-    let t = s
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
 }
 
 const SYLLABLES = 'ka lo mi ne ru sa ti vo ze ba do fi gu ha je ko lu ma no pe ri so tu va'.split(' ')
