@@ -1,8 +1,7 @@
 // Through real ticks: what a feed state remembers of the last body, states stored by earlier versions, deferred items.
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { reset } from 'cloudflare:test'
+import { beforeEach, describe, expect, it } from 'vitest'
 import { addFeed, api, env, json, tick } from '../support/worker'
-import { FakeNetwork, feedResponder } from '../support/fake-network'
+import { feedResponder, freshWorldEachTest } from '../support/fake-network'
 import { KEYS } from '../../src/storage/keys'
 
 const FEED = 'https://news.example.com/rss.xml'
@@ -24,16 +23,10 @@ const item = (n: number, title = `Story number ${n} from the council`) =>
   `<item><title>${title}</title><link>https://news.example.com/news/${n}</link><guid>https://news.example.com/news/${n}</guid><description>Body of story ${n}, with several words in it.</description></item>`
 const rss = (items: string[]) => `<?xml version="1.0"?><rss version="2.0"><channel><title>Desk</title><link>https://news.example.com/</link>${items.join('\n')}</channel></rss>`
 
-let network: FakeNetwork
+const network = freshWorldEachTest({ quietLogs: true })
 let body: string
-beforeEach(async () => {
-  await reset()
-  network = new FakeNetwork().install()
+beforeEach(() => {
   network.serve(FEED, feedResponder(() => body))
-  vi.spyOn(console, 'log').mockImplementation(() => undefined)
-})
-afterEach(() => {
-  vi.restoreAllMocks()
 })
 
 async function stateOf(feedId: string): Promise<StoredState> {

@@ -1,9 +1,8 @@
 // Hostile feed bodies through the real scheduled handler: each is a recorded per-feed error or handled, never a crash,
 // never a corrupted stored version, and the tick finishes within a bound.
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { reset } from 'cloudflare:test'
+import { describe, expect, it, vi } from 'vitest'
 import { addFeed, api, env, json, tick } from '../support/worker'
-import { FakeNetwork, feedResponder, type Responder } from '../support/fake-network'
+import { feedResponder, freshWorldEachTest, type Responder } from '../support/fake-network'
 import { FEED_URL, plainItem, repeatedBody, rss } from '../support/hostile-feeds'
 
 const MIN = 60_000
@@ -34,15 +33,7 @@ interface Article extends ArticleSummary {
   latest: { title: string; summary: string; content: string; contentHash: string; guid: string | null; author: string | null }
 }
 
-let network: FakeNetwork
-beforeEach(async () => {
-  await reset()
-  network = new FakeNetwork().install()
-  vi.spyOn(console, 'log').mockImplementation(() => undefined)
-})
-afterEach(() => {
-  vi.restoreAllMocks()
-})
+const network = freshWorldEachTest({ quietLogs: true })
 
 async function articles(): Promise<Article[]> {
   const list = (await json<{ items: ArticleSummary[] }>(await api('/api/articles?limit=100'))).items

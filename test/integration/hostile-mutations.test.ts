@@ -1,10 +1,10 @@
 // Random mutations of every fixture feed (fast-check): parse and normalise never throw, and through real ticks a
 // mutation confined to one item or to the channel header never raises a revision of any other article.
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { reset } from 'cloudflare:test'
 import fc from 'fast-check'
 import { addFeed, api, json, tick } from '../support/worker'
-import { FakeNetwork, feedResponder } from '../support/fake-network'
+import { feedResponder, freshWorldEachTest } from '../support/fake-network'
 import { FEED_URL, feedRegions, mutateDocument, mutateRegion, mutation } from '../support/hostile-feeds'
 import { parseFeed } from '../../src/feeds/parse-feed'
 import { normaliseFeed } from '../../src/articles/normalise-item'
@@ -18,16 +18,8 @@ const T0 = Date.UTC(2030, 0, 7, 9, 0, 0)
 /** Codes a per-feed error may carry after a mutation; `internal` (an unexpected throw) is not one of them. */
 const EXPECTED_FEED_ERRORS = ['malformed_xml', 'not_a_feed', 'empty_body', 'html_page']
 
-let network: FakeNetwork
-beforeEach(async () => {
-  await reset()
-  network = new FakeNetwork().install()
-  // Hundreds of ticks: their one-line summaries are noise here.
-  vi.spyOn(console, 'log').mockImplementation(() => undefined)
-})
-afterEach(() => {
-  vi.restoreAllMocks()
-})
+// Hundreds of ticks: their one-line summaries are noise here.
+const network = freshWorldEachTest({ quietLogs: true })
 
 /** The article id of each item of `xml`, by its index, as normaliseFeed assigns them (null: no identity). */
 async function idsByItem(xml: string): Promise<(string | null)[]> {

@@ -1,8 +1,7 @@
 // Hostile article pages (extractArticle and feeds with fetchArticles) and content that attacks the pages we render.
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { reset } from 'cloudflare:test'
+import { describe, expect, it } from 'vitest'
 import { TOKEN, addFeed, api, json, tick } from '../support/worker'
-import { FakeNetwork, feedResponder } from '../support/fake-network'
+import { feedResponder, freshWorldEachTest } from '../support/fake-network'
 import { repeatedBody } from '../support/hostile-feeds'
 import { MAX_EXTRACT_BODY_CHARS, extractArticle } from '../../src/articles/extract-page'
 
@@ -29,15 +28,7 @@ function feed(items: string): string {
 }
 const ITEM = `<item><title>Inquiry chair named</title><link>${ARTICLE}</link><guid>${ARTICLE}</guid><description>The Home Office names the chair.</description></item>`
 
-let network: FakeNetwork
-beforeEach(async () => {
-  await reset()
-  network = new FakeNetwork().install()
-  vi.spyOn(console, 'log').mockImplementation(() => undefined)
-})
-afterEach(() => {
-  vi.restoreAllMocks()
-})
+const network = freshWorldEachTest({ quietLogs: true })
 
 describe('extractArticle on hostile pages', () => {
   it('reads an enormous page (20 MB of paragraphs) in bounded time and returns at most the body cap', async () => {

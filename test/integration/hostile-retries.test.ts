@@ -1,10 +1,10 @@
 // Alert idempotency under retries (fast-check over random edits): the same tick run twice, or two ticks interleaved,
 // raise exactly the alerts of one run and store exactly one new version per edited article.
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { beforeEach, describe, expect, it } from 'vitest'
 import { reset } from 'cloudflare:test'
 import fc from 'fast-check'
 import { addFeed, api, json, tick } from '../support/worker'
-import { FakeNetwork, feedResponder } from '../support/fake-network'
+import { feedResponder, freshWorldEachTest } from '../support/fake-network'
 import { FEED_URL, plainItem, rss } from '../support/hostile-feeds'
 
 const MIN = 60_000
@@ -48,16 +48,10 @@ async function outcome(): Promise<{ alerts: string[]; alertIds: string[]; versio
   }
 }
 
-let network: FakeNetwork
+const network = freshWorldEachTest({ quietLogs: true })
 let body: string
-beforeEach(async () => {
-  await reset()
-  network = new FakeNetwork().install()
+beforeEach(() => {
   network.serve(FEED_URL, feedResponder(() => body))
-  vi.spyOn(console, 'log').mockImplementation(() => undefined)
-})
-afterEach(() => {
-  vi.restoreAllMocks()
 })
 
 /** Resets KV, stores the original feed with a first tick, switches to the edited feed, then runs `retry`. */

@@ -1,8 +1,7 @@
 // Hostile transport through the real scheduled handler: a gzip bomb and Content-Length lies stop at the feed byte cap.
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { reset } from 'cloudflare:test'
+import { describe, expect, it } from 'vitest'
 import { addFeed, api, json, tick } from '../support/worker'
-import { FakeNetwork, type Responder } from '../support/fake-network'
+import { freshWorldEachTest, type Responder } from '../support/fake-network'
 import { FEED_URL, gzip, plainItem, repeatedBody, rss } from '../support/hostile-feeds'
 
 const T0 = Date.UTC(2030, 0, 7, 9, 0, 0)
@@ -15,15 +14,7 @@ interface FeedItem {
   status: { lastError: { code: string; message: string } | null }
 }
 
-let network: FakeNetwork
-beforeEach(async () => {
-  await reset()
-  network = new FakeNetwork().install()
-  vi.spyOn(console, 'log').mockImplementation(() => undefined)
-})
-afterEach(() => {
-  vi.restoreAllMocks()
-})
+const network = freshWorldEachTest({ quietLogs: true })
 
 /** Polls a feed answered by `responder` once and returns its recorded error and the articles stored. */
 async function pollOnce(responder: Responder): Promise<{ error: FeedItem['status']['lastError']; articles: number }> {

@@ -1,9 +1,9 @@
 // History pages through the Worker's real fetch handler, on revisions driven through real ticks with a fake network.
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { createExecutionContext, reset } from 'cloudflare:test'
+import { describe, expect, it } from 'vitest'
+import { createExecutionContext } from 'cloudflare:test'
 import worker from '../../src/index'
 import { TOKEN, addFeed, api, env, json, tick } from '../support/worker'
-import { FakeNetwork, feedResponder } from '../support/fake-network'
+import { feedResponder, freshWorldEachTest } from '../support/fake-network'
 import contentEncoded from '../../fixtures/feeds/rss2-content-encoded.xml?raw'
 import editedHeadline from '../../fixtures/feeds/rss2-edited-headline.xml?raw'
 
@@ -28,14 +28,7 @@ interface ChangeDto {
   changedFields: string[]
 }
 
-let network: FakeNetwork
-beforeEach(async () => {
-  await reset()
-  network = new FakeNetwork().install()
-})
-afterEach(() => {
-  vi.restoreAllMocks()
-})
+const network = freshWorldEachTest()
 
 /** A page request as a browser sends it: no Authorization header; redirects are returned, not followed. */
 function page(path: string, init: RequestInit = {}): Promise<Response> {

@@ -1,10 +1,10 @@
 // The feed queue end to end: the crons enqueue feeds (25 a message), page re-checks and digests; the consumer does the
 // work through the same pipeline, acking or retrying each message; dead letters show where a newsroom looks.
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { createExecutionContext, createMessageBatch, createScheduledController, getQueueResult, reset } from 'cloudflare:test'
+import { beforeEach, describe, expect, it, vi } from 'vitest'
+import { createExecutionContext, createMessageBatch, createScheduledController, getQueueResult } from 'cloudflare:test'
 import worker from '../../src/index'
 import { addFeed, api, env, json, tick } from '../support/worker'
-import { FakeNetwork, feedResponder } from '../support/fake-network'
+import { feedResponder, freshWorldEachTest } from '../support/fake-network'
 import { crashOnFirstPut } from '../support/kv-faults'
 import { followUp } from '../support/alerts'
 import { AlertStore } from '../../src/alerts/alert-store'
@@ -45,14 +45,7 @@ interface FeedItem {
   status: { lastError: { code: string; message: string } | null; extractionProblems: number; lastExtractionProblem: { articleId: string; message: string } | null }
 }
 
-let network: FakeNetwork
-beforeEach(async () => {
-  await reset()
-  network = new FakeNetwork().install()
-})
-afterEach(() => {
-  vi.restoreAllMocks()
-})
+const network = freshWorldEachTest()
 
 /** A stand-in FEED_QUEUE for the crons: records every sendBatch call's bodies. */
 function recordingQueue(): { calls: FeedQueueMessage[][]; bodies: () => FeedQueueMessage[]; env: Partial<Env> } {

@@ -1,9 +1,9 @@
 // Scale and politeness: bounded ticks with a rotation, per-host limits, publisher hints, disabling, queue fan-out.
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { createExecutionContext, createMessageBatch, getQueueResult, reset } from 'cloudflare:test'
+import { describe, expect, it } from 'vitest'
+import { createExecutionContext, createMessageBatch, getQueueResult } from 'cloudflare:test'
 import worker from '../../src/index'
 import { addFeed, api, env, json, tick } from '../support/worker'
-import { FakeNetwork, feedResponder } from '../support/fake-network'
+import { feedResponder, freshWorldEachTest } from '../support/fake-network'
 
 const MIN = 60_000
 const DAY = 24 * 60 * MIN
@@ -24,14 +24,7 @@ interface FeedItem {
   status: { disabled: { reason: string } | null; minIntervalMinutes: number | null; lastError: { code: string } | null; consecutiveFailures: number }
 }
 
-let network: FakeNetwork
-beforeEach(async () => {
-  await reset()
-  network = new FakeNetwork().install()
-})
-afterEach(() => {
-  vi.restoreAllMocks()
-})
+const network = freshWorldEachTest()
 
 async function lastTick(): Promise<NonNullable<Health['lastTick']>> {
   const h = await json<Health>(await api('/api/health'))

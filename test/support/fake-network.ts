@@ -1,5 +1,6 @@
 // The one faked boundary: global fetch answered from fixture bytes, with every request recorded.
-import { vi } from 'vitest'
+import { afterEach, beforeEach, vi } from 'vitest'
+import { reset } from 'cloudflare:test'
 
 export interface RecordedRequest {
   url: string
@@ -20,6 +21,13 @@ export class FakeNetwork {
     return this
   }
 
+  /** Forgets every route and recorded request. */
+  clear(): this {
+    this.requests.length = 0
+    this.routes.clear()
+    return this
+  }
+
   requestsTo(url: string): RecordedRequest[] {
     return this.requests.filter((r) => r.url === url)
   }
@@ -37,6 +45,24 @@ export class FakeNetwork {
     })
     return this
   }
+}
+
+/**
+ * The usual frame of an integration test file: before each test, empty local storage (KV) and a FakeNetwork with no
+ * routes in place of fetch (and, with `quietLogs`, console.log silenced: ticks log a line each); after each, every mock
+ * restored. Returns the one FakeNetwork the file's tests share; register a file's own beforeEach after calling this.
+ */
+export function freshWorldEachTest(options: { quietLogs?: boolean } = {}): FakeNetwork {
+  const network = new FakeNetwork()
+  beforeEach(async () => {
+    await reset()
+    network.clear().install()
+    if (options.quietLogs) vi.spyOn(console, 'log').mockImplementation(() => undefined)
+  })
+  afterEach(() => {
+    vi.restoreAllMocks()
+  })
+  return network
 }
 
 export interface FeedServerOptions {
