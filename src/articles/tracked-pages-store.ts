@@ -31,11 +31,12 @@ export class TrackedPagesStore {
   /**
    * Adds and removes entries in one read-modify-write, dropping pages past the re-check horizon; writes only when the
    * list changes. For the one writer of a tick (the cron, after its feeds are done): KV has no compare-and-set, so two
-   * invocations doing this at once can lose each other's additions. Queue consumers use `stage` instead.
+   * invocations doing this at once can lose each other's additions. Queue consumers use `stage` instead. Returns the
+   * list as it now stands, or null for an empty change (nothing read, nothing written).
    */
-  async update(change: { add: readonly TrackedPage[]; remove: readonly string[] }, nowMs: number): Promise<void> {
-    if (change.add.length === 0 && change.remove.length === 0) return
-    await this.write(await this.list(), change, nowMs)
+  async update(change: { add: readonly TrackedPage[]; remove: readonly string[] }, nowMs: number): Promise<TrackedPage[] | null> {
+    if (change.add.length === 0 && change.remove.length === 0) return null
+    return this.write(await this.list(), change, nowMs)
   }
 
   /**

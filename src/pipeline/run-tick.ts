@@ -106,11 +106,10 @@ export async function runTick(deps: TickDeps, nowMs: number, cron: string | null
     const rechecks = await recheckPages(deps, feeds, listed, nowMs, period * 60_000)
     const added = results.flatMap((r) => r.trackedPages)
     const removed = [...results.flatMap((r) => r.removedPages), ...rechecks.removedIds]
-    await deps.trackedPages.update({ add: added, remove: removed }, nowMs)
+    // The summary counts the list as the update left it (the list read above when there was nothing to change).
+    tracked = (await deps.trackedPages.update({ add: added, remove: removed }, nowMs)) ?? listed
     pages = rechecks.summary
     candidates = rechecks.candidates
-    // The summary's count of tracked pages: the list as the update just wrote it.
-    tracked = [...listed, ...added].filter((p) => !removed.includes(p.articleId))
   }
 
   // Every new or revised article of the tick is scored against every story, once.
