@@ -1,6 +1,7 @@
 // Background document frequencies: a built-in prior for English news, blended with live counts the pipeline keeps.
 import { STOPWORDS } from './stopwords'
 import { stem } from './stem'
+import { WORD_IDF } from './word-idf'
 
 /**
  * Live document frequencies the pipeline maintains over recent articles: `docs` articles seen, `df[stem]` of them
@@ -11,8 +12,10 @@ export interface BackgroundStats {
   df: Record<string, number>
 }
 
-// The prior is a synthetic rank table, not measured counts: three bands of words by how often a news article uses
-// them, each band given the IDF of a typical document frequency (ln 1/df). Stems outside every band are rare.
+// The prior has two parts. Hand-listed bands of words by how often a news article uses them, each band given the IDF of
+// a typical document frequency (ln 1/df), name the news vocabulary ("inquiry", "statutory"). Measured counts of common
+// English words (WORD_IDF, from SUBTLEX-US) catch the everyday words no list names ("gang", "sexual"). A stem takes the
+// lower (more common) of the two readings; stems in neither are rare.
 const IDF_VERY_COMMON = 1.2 // df ≈ 30%: "people", "government", "new"
 const IDF_COMMON = 3.0 // df ≈ 5%: "police", "election", "children"
 const IDF_NEWSY = 4.6 // df ≈ 1%: "inquiry", "audit", "scandal"
@@ -151,7 +154,7 @@ junior chief head deputy leading biggest largest highest lowest record years mon
 number numbers figure total average rate level rise fall increase decrease growth drop jump surge cut boost half quarter
 per cent percent around about nearly almost more less many much few several dozens hundreds thousands millions`
 
-const NEWSY = `inquiry inquiries probe audit review investigation report findings recommendations recommendation commission
+const NEWSY = `inquiry inquiries statutory statute statutes judicial probe audit review investigation report findings recommendations recommendation commission
 commissioner ombudsman tribunal hearing hearings evidence testimony witness witnesses lawyer lawyers barrister solicitor
 legal lawsuit litigation appeal appeals conviction convictions convicted acquitted acquittal sentence sentenced prosecution
 prosecutor prosecutors prosecute cps charge charges defendant defendants guilty innocent plea verdict compensation damages
@@ -213,6 +216,18 @@ function buildPrior(): Map<string, number> {
 
 const PRIOR = buildPrior()
 
+/** The band prior sharpened by measured word counts (WORD_IDF): a stem common in either source is not distinctive. */
+function buildMeasuredPrior(bands: ReadonlyMap<string, number>): Map<string, number> {
+  const prior = new Map(bands)
+  for (const [idf, stems] of Object.entries(WORD_IDF)) {
+    const value = Number(idf)
+    for (const key of stems.split(' ')) prior.set(key, Math.min(prior.get(key) ?? Infinity, value))
+  }
+  return prior
+}
+
+const MEASURED_PRIOR = buildMeasuredPrior(PRIOR)
+
 // Entity extraction asks about the same capitalised words again and again.
 const COMMON_CACHE_LIMIT = 50_000 // bounds memory in a long-lived isolate, as the stemmer's cache does
 const commonCache = new Map<string, boolean>()
@@ -246,7 +261,7 @@ export class Background {
   idf(term: string): number {
     const hit = this.cache.get(term)
     if (hit !== undefined) return hit
-    const prior = PRIOR.get(term) ?? IDF_UNKNOWN
+    const prior = MEASURED_PRIOR.get(term) ?? IDF_UNKNOWN
     let value = prior
     if (this.docs > 0) {
       // An absent stem fell below the bounded table's cut-off: treat it as seen in at most one article.

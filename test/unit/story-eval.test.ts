@@ -9,9 +9,10 @@ import horizonCorpus from '../../fixtures/stories/post-office-horizon/corpus.jso
 import { evaluate } from '../../src/stories/evaluate'
 import { replayStory, type CorpusItem } from '../../src/stories/track-corpus'
 
-// Floors, not the measured values (bench/RESULTS.md has those): they catch regressions, not noise.
+// Floors, not the measured values (bench/RESULTS.md has those): they catch regressions, not noise. MAX_CDET is the
+// issue's target (0.15); both stories meet it with room for one more miss.
 const MIN_F1 = 0.94
-const MAX_CDET = 0.2
+const MAX_CDET = 0.15
 
 const STORIES = [
   ['grooming-gangs-inquiry', groomingStory, groomingSeed, groomingCorpus],
