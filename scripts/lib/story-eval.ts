@@ -1,4 +1,5 @@
 // Loads the labelled story corpora from fixtures/stories/ and formats replay results for the console and bench/RESULTS.md.
+import { existsSync } from 'node:fs'
 import { readdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 
@@ -22,31 +23,122 @@ export interface StoryReplay {
 }
 
 /** The replay function of src/stories/track-corpus.ts. */
-export type ReplayStory = (story: { title: string; seed: string; corpus: readonly CorpusItem[] }) => StoryReplay
+export type ReplayStory = (story: {
+  title: string
+  seeds: readonly string[]
+  keywords?: string[]
+  excludeKeywords?: string[]
+  threshold?: number
+  corpus: readonly CorpusItem[]
+}) => StoryReplay
 
-/** One story fixture: story.json, its seed file and corpus.json. */
+/** One story fixture: story.json, its seed files and corpus.json. */
 export interface StoryFixture {
   slug: string
   title: string
-  seed: string
+  seeds: string[]
+  keywords?: string[]
+  excludeKeywords?: string[]
+  threshold?: number
   corpus: CorpusItem[]
 }
 
-/** Every fixtures/stories/<slug>/ directory that has a story.json, sorted by slug. */
+/** A fixture that cannot be read as a story: names the file and what is wrong with it. */
+export class FixtureError extends Error {
+  constructor(file: string, problem: string) {
+    super(`${file}: ${problem}`)
+    this.name = 'FixtureError'
+  }
+}
+
+type Json = Record<string, unknown>
+
+function isObject(value: unknown): value is Json {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
+
+async function readJson(file: string): Promise<unknown> {
+  const text = await readFile(file, 'utf8')
+  try {
+    return JSON.parse(text) as unknown
+  } catch (error) {
+    throw new FixtureError(file, `not JSON (${error instanceof Error ? error.message : String(error)})`)
+  }
+}
+
+function optionalStrings(file: string, story: Json, field: string): string[] | undefined {
+  const value = story[field]
+  if (value === undefined) return undefined
+  if (!Array.isArray(value) || !value.every((v): v is string => typeof v === 'string')) throw new FixtureError(file, `"${field}" must be an array of strings`)
+  return value
+}
+
+/** story.json: `{ title, slug?, seedFile? | seedFiles?, keywords?, excludeKeywords?, threshold? }`. */
+function parseStory(file: string, value: unknown): Omit<StoryFixture, 'seeds' | 'corpus'> & { seedFiles: string[] } {
+  if (!isObject(value)) throw new FixtureError(file, 'must be a JSON object')
+  const { title, slug, seedFile, seedFiles, threshold } = value
+  if (typeof title !== 'string' || title.trim() === '') throw new FixtureError(file, '"title" must be a non-empty string')
+  if (slug !== undefined && typeof slug !== 'string') throw new FixtureError(file, '"slug" must be a string')
+  if (seedFile !== undefined && seedFiles !== undefined) throw new FixtureError(file, 'give "seedFile" or "seedFiles", not both')
+  if (seedFile !== undefined && typeof seedFile !== 'string') throw new FixtureError(file, '"seedFile" must be a string')
+  const files = seedFiles === undefined ? [typeof seedFile === 'string' ? seedFile : 'seed.txt'] : optionalStrings(file, value, 'seedFiles') ?? []
+  if (files.length < 1 || files.length > 4) throw new FixtureError(file, '"seedFiles" must name one to four files')
+  if (threshold !== undefined && (typeof threshold !== 'number' || !(threshold > 0 && threshold < 1))) throw new FixtureError(file, '"threshold" must be a number between 0 and 1')
+  const story: Omit<StoryFixture, 'seeds' | 'corpus'> & { seedFiles: string[] } = { slug: typeof slug === 'string' ? slug : '', title, seedFiles: files }
+  const keywords = optionalStrings(file, value, 'keywords')
+  const excludeKeywords = optionalStrings(file, value, 'excludeKeywords')
+  if (keywords !== undefined) story.keywords = keywords
+  if (excludeKeywords !== undefined) story.excludeKeywords = excludeKeywords
+  if (typeof threshold === 'number') story.threshold = threshold
+  return story
+}
+
+/** corpus.json: an array of `{ id, label, title, text, publishedAt, category?, outlet? }` with unique ids. */
+function parseCorpus(file: string, value: unknown): CorpusItem[] {
+  if (!Array.isArray(value)) throw new FixtureError(file, 'must be a JSON array of labelled articles')
+  const ids = new Set<string>()
+  return value.map((raw, i): CorpusItem => {
+    const where = `item ${i}`
+    if (!isObject(raw)) throw new FixtureError(file, `${where} must be an object`)
+    const { id, label, title, text, publishedAt, category, outlet } = raw
+    if (typeof id !== 'string' || id === '') throw new FixtureError(file, `${where}: "id" must be a non-empty string`)
+    if (ids.has(id)) throw new FixtureError(file, `${where}: id "${id}" is used twice`)
+    ids.add(id)
+    if (typeof label !== 'boolean') throw new FixtureError(file, `${where} (${id}): "label" must be true or false`)
+    if (typeof title !== 'string') throw new FixtureError(file, `${where} (${id}): "title" must be a string`)
+    if (typeof text !== 'string') throw new FixtureError(file, `${where} (${id}): "text" must be a string`)
+    if (typeof publishedAt !== 'string' || Number.isNaN(Date.parse(publishedAt))) throw new FixtureError(file, `${where} (${id}): "publishedAt" must be a date (ISO 8601)`)
+    if (category !== undefined && typeof category !== 'string') throw new FixtureError(file, `${where} (${id}): "category" must be a string`)
+    if (outlet !== undefined && typeof outlet !== 'string') throw new FixtureError(file, `${where} (${id}): "outlet" must be a string`)
+    return { id, label, title, text, publishedAt, category: category ?? (label ? 'follow_up' : 'other'), outlet: outlet ?? '' }
+  })
+}
+
+/**
+ * Every `<root>/<slug>/` directory that has a story.json, sorted by slug. A directory without story.json is not a
+ * story and is skipped; a story whose files are missing or malformed throws a FixtureError naming the file.
+ */
 export async function loadStoryFixtures(root: string): Promise<StoryFixture[]> {
   const slugs = (await readdir(root, { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => d.name).sort()
   const fixtures: StoryFixture[] = []
   for (const slug of slugs) {
     const dir = join(root, slug)
-    let story: { slug?: string; title: string; seedFile?: string }
-    try {
-      story = JSON.parse(await readFile(join(dir, 'story.json'), 'utf8')) as typeof story
-    } catch {
-      continue
+    const storyFile = join(dir, 'story.json')
+    if (!existsSync(storyFile)) continue
+    const { seedFiles, ...story } = parseStory(storyFile, await readJson(storyFile))
+    const seeds: string[] = []
+    for (const name of seedFiles) {
+      const seedPath = join(dir, name)
+      if (!existsSync(seedPath)) throw new FixtureError(storyFile, `seed file ${name} does not exist`)
+      const text = await readFile(seedPath, 'utf8')
+      if (text.trim() === '') throw new FixtureError(seedPath, 'the seed is empty')
+      seeds.push(text)
     }
-    const seed = await readFile(join(dir, story.seedFile ?? 'seed.txt'), 'utf8')
-    const corpus = JSON.parse(await readFile(join(dir, 'corpus.json'), 'utf8')) as CorpusItem[]
-    fixtures.push({ slug: story.slug ?? slug, title: story.title, seed, corpus })
+    const corpusFile = join(dir, 'corpus.json')
+    if (!existsSync(corpusFile)) throw new FixtureError(storyFile, 'corpus.json is missing beside it')
+    const corpus = parseCorpus(corpusFile, await readJson(corpusFile))
+    if (!corpus.some((c) => c.label)) throw new FixtureError(corpusFile, 'no item is labelled true: recall would be undefined')
+    fixtures.push({ ...story, slug: story.slug === '' ? slug : story.slug, seeds, corpus })
   }
   return fixtures
 }

@@ -34,18 +34,34 @@ export interface StoryReplay {
   profile: StoryProfile
 }
 
+/** A story to replay: its title, one to four seed texts (or one as `seed`), and the newsroom's optional settings. */
+export interface ReplayInput {
+  title: string
+  seed?: string
+  seeds?: readonly string[]
+  keywords?: string[]
+  excludeKeywords?: string[]
+  threshold?: number
+  corpus: readonly CorpusItem[]
+}
+
 /**
- * Builds the profile from `seed`, scores every item in `publishedAt` order and, like the pipeline, adapts the profile
- * on every predicted match (the labels are only used for the metrics).
+ * Builds the profile from the seeds, scores every item in `publishedAt` order (ties keep corpus order) and, like the
+ * pipeline, adapts the profile on every predicted match (the labels are only used for the metrics).
  */
-export function replayStory(story: { title: string; seed: string; corpus: readonly CorpusItem[] }, background: Background = DEFAULT_BACKGROUND): StoryReplay {
-  let profile = buildProfile({ title: story.title, seeds: [{ title: '', text: story.seed }] }, background)
-  const ordered = [...story.corpus].sort((a, b) => Date.parse(a.publishedAt) - Date.parse(b.publishedAt))
+export function replayStory(story: ReplayInput, background: Background = DEFAULT_BACKGROUND): StoryReplay {
+  const seeds = [...(story.seeds ?? []), ...(story.seed === undefined ? [] : [story.seed])].map((text) => ({ title: '', text }))
+  let profile = buildProfile(
+    { title: story.title, seeds, keywords: story.keywords, excludeKeywords: story.excludeKeywords, threshold: story.threshold },
+    background,
+  )
+  const ordered = story.corpus.map((item, index) => ({ item, index, at: Date.parse(item.publishedAt) }))
+  ordered.sort((a, b) => a.at - b.at || a.index - b.index)
   const items: TrackedItem[] = []
-  for (const item of ordered) {
+  for (const { item, at } of ordered) {
     const analysis = analyseArticle(item, true)
     const match = scoreArticle(profile, analysis, background)
-    if (match.matched) profile = adaptProfile(profile, analysis, { now: Date.parse(item.publishedAt), relevant: true, background })
+    if (match.matched) profile = adaptProfile(profile, analysis, { now: at, relevant: true, background })
     items.push({ id: item.id, title: item.title, category: item.category, label: item.label, predicted: match.matched, score: match.score })
   }
   return { metrics: evaluate(items), items, profile }

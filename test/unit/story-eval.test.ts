@@ -43,7 +43,7 @@ describe.each(STORIES)('tracking %s', (_, storyJson, seed, corpusJson) => {
   it(`reaches F1 ≥ ${MIN_F1} and Cdet ≤ ${MAX_CDET} from the seed alone`, () => {
     const story = JSON.parse(storyJson) as { title: string }
     const corpus = JSON.parse(corpusJson) as CorpusItem[]
-    const { metrics } = replayStory({ title: story.title, seed, corpus })
+    const { metrics } = replayStory({ title: story.title, seeds: [seed], corpus })
     expect(metrics.f1).toBeGreaterThanOrEqual(MIN_F1)
     expect(metrics.cDet).toBeLessThanOrEqual(MAX_CDET)
   })
