@@ -13,6 +13,7 @@ import { isNearDuplicate, signature as textSignature } from '../stories/near-dup
 import { buildFollowUpAlert } from '../alerts/alert-model'
 import { sha256Hex } from '../core/hash'
 import { defaultStoryRecord } from '../stories/story-registry'
+import { fullTextOf, leadOf } from '../stories/story-text'
 
 export interface StoryDeps {
   stories: StoryStore
@@ -25,11 +26,6 @@ export interface StorySummary {
   alertsRaised: number
   /** Matches grouped into an existing development (no new alert, the outlet is added to it). */
   grouped: number
-}
-
-function articleText(record: ArticleRecord): { title: string; text: string } {
-  const c = record.current
-  return { title: c.title, text: [c.summary, c.content].filter((t) => t !== '').join('\n\n') }
 }
 
 /**
@@ -71,10 +67,11 @@ export async function trackStories(
   const ordered = [...articles].sort((a, b) => reportedAt(a).localeCompare(reportedAt(b)))
 
   for (const record of ordered) {
-    const text = articleText(record)
+    const text = fullTextOf(record)
     // With labels when this call learns: the profile takes its new words' surface forms from the same analysis the
-    // scorer used (labels cost a few µs an article; a second analysis of a matched one cost far more).
-    const analysis = analyseArticle(text, options.adapt)
+    // scorer used (labels cost a few µs an article; a second analysis of a matched one cost far more). Stories are
+    // decided on the headline and lead; near-duplicates are still told apart on the whole text.
+    const analysis = analyseArticle({ title: text.title, text: leadOf(text.text) }, options.adapt)
     const decisions = matcher.scoreAll(analysis)
     let signature: string | null = null
     for (let index = 0; index < updated.length; index++) {

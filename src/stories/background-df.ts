@@ -1,11 +1,11 @@
-// Background document frequencies: a built-in prior for English news, blended with live counts the pipeline keeps.
+// Background document frequencies: a built-in prior for English news, optionally blended with live counts.
 import { STOPWORDS } from './stopwords'
 import { stem } from './stem'
 import { WORD_IDF } from './word-idf'
 
 /**
- * Live document frequencies the pipeline maintains over recent articles: `docs` articles seen, `df[stem]` of them
- * containing the stem. Bounded to the most frequent terms (see addToBackground), so an absent stem is a rare one.
+ * Live document frequencies over recent articles (the pipeline does not keep them yet): `docs` articles seen,
+ * `df[stem]` of them containing the stem. Bounded to the most frequent terms (see addToBackground), so an absent stem is a rare one.
  */
 export interface BackgroundStats {
   docs: number

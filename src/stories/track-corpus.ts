@@ -5,6 +5,7 @@ import { adaptProfile } from './adapt-profile'
 import { evaluate, type TrackingMetrics } from './evaluate'
 import { scoreArticle } from './score-article'
 import { buildProfile, type StoryProfile } from './story-profile'
+import { leadOf } from './story-text'
 
 /** One labelled article of an evaluation corpus (fixtures/stories/<slug>/corpus.json). */
 export interface CorpusItem {
@@ -46,8 +47,8 @@ export interface ReplayInput {
 }
 
 /**
- * Builds the profile from the seeds, scores every item in `publishedAt` order (ties keep corpus order) and, like the
- * pipeline, adapts the profile on every predicted match (the labels are only used for the metrics).
+ * Builds the profile from the seeds, scores every item's headline and lead in `publishedAt` order (ties keep corpus
+ * order) and, like the pipeline, adapts the profile on every predicted match (the labels are only used for the metrics).
  */
 export function replayStory(story: ReplayInput, background: Background = DEFAULT_BACKGROUND): StoryReplay {
   const seeds = [...(story.seeds ?? []), ...(story.seed === undefined ? [] : [story.seed])].map((text) => ({ title: '', text }))
@@ -59,7 +60,7 @@ export function replayStory(story: ReplayInput, background: Background = DEFAULT
   ordered.sort((a, b) => a.at - b.at || a.index - b.index)
   const items: TrackedItem[] = []
   for (const { item, at } of ordered) {
-    const analysis = analyseArticle(item, true)
+    const analysis = analyseArticle({ title: item.title, text: leadOf(item.text) }, true)
     const match = scoreArticle(profile, analysis, background)
     if (match.matched) profile = adaptProfile(profile, analysis, { now: at, relevant: true, background })
     items.push({ id: item.id, title: item.title, category: item.category, label: item.label, predicted: match.matched, score: match.score })

@@ -47,6 +47,29 @@ const UNRELATED: Item = {
   text: 'Regulated rail fares in England will rise by 4.6% from March, the Department for Transport said, prompting anger from passenger groups.',
 }
 
+// A long budget story (over 300 words) that comes to the inquiry only in its last paragraph: a mention, not the story.
+const BUDGET_PARAGRAPHS = [
+  'The Chancellor has told MPs that public borrowing will be higher than forecast this year, as she set out a spring statement dominated by weaker growth and rising debt interest costs.',
+  'Rachel Reeves said the Office for Budget Responsibility had cut its forecast for economic growth to one per cent, half the figure it expected in the autumn, after a slow winter for retailers and manufacturers. She insisted the government would meet its fiscal rules by the end of the decade, and announced a further round of savings across Whitehall departments to restore the headroom she had promised.',
+  'Welfare spending will be trimmed by tightening eligibility for the health element of universal credit, a change the Treasury says will save almost five billion pounds a year by 2030. Disability charities warned that hundreds of thousands of people could lose support, and several Labour backbenchers said they would find it hard to vote for the measures.',
+  'Defence spending will rise to 2.5 per cent of national income sooner than planned, funded partly by cuts to the overseas aid budget. The Chancellor also confirmed a new fund for housebuilding, promising that planning reforms would unlock a million and a half homes over the parliament.',
+  'The shadow chancellor said the statement showed the government had lost control of the public finances, while the Liberal Democrats called for a new deal with the European Union to lift trade. Economists at the Institute for Fiscal Studies said the room for manoeuvre was so small that another tax rise in the autumn looked likely.',
+  'Markets reacted calmly. The pound was little changed against the dollar and the yield on ten-year government bonds edged down after the Debt Management Office said it would sell fewer long-dated gilts. Business groups welcomed the planning changes but said energy costs remained the biggest worry for manufacturers.',
+  'In a wide-ranging session of questions afterwards, the Chancellor was also asked about spending on policing, schools and the justice system.',
+]
+const LONG_MENTION: Item = {
+  slug: 'spring-statement',
+  title: 'Chancellor sets out spring statement as borrowing overshoots',
+  text: [
+    ...BUDGET_PARAGRAPHS,
+    'Ms Reeves was also asked about the cost of the national statutory inquiry into grooming gangs, which the Home Secretary ' +
+      'ordered after Baroness Casey\u2019s audit of child sexual exploitation. She said the inquiry would be paid for from the ' +
+      'Home Office budget and that survivors in Oldham and Rochdale would not be let down.',
+  ].join(' '),
+}
+// The follow-up, followed by the same 300 words of background: a long article whose lead is the story.
+const LONG_FOLLOW_UP: Item = { slug: 'inquiry-confirmed-long', title: FOLLOW_UP.title, text: [FOLLOW_UP.text, ...BUDGET_PARAGRAPHS].join(' ') }
+
 function rss(host: string, items: Item[]): string {
   const entries = items
     .map(
@@ -154,6 +177,15 @@ describe('alerting rules', () => {
     expect(await followUps()).toEqual([])
     const matches = await json<{ items: { via: string }[] }>(await api('/api/stories/grooming-gangs-inquiry/matches'))
     expect(matches.items).toEqual([expect.objectContaining({ via: 'backfill' })])
+  })
+
+  it('scores a long article on its headline and first 300 words, so a late mention is not a follow-up and a long follow-up is', async () => {
+    await addFeed('https://news-a.example.com/rss.xml')
+    await tick(T0, WITH_STORY)
+    itemsA = [LONG_MENTION, LONG_FOLLOW_UP]
+    await tick(T0 + 5 * MIN, WITH_STORY)
+    expect(LONG_MENTION.text.split(/\s+/).length).toBeGreaterThan(300)
+    expect((await followUps()).map((a) => a.title)).toEqual([LONG_FOLLOW_UP.title])
   })
 
   it('records an article first seen days after it was published as a match, not as news', async () => {

@@ -9,6 +9,7 @@ import { scoreArticle } from '../../src/stories/score-article'
 import { stem } from '../../src/stories/stem'
 import { buildProfile } from '../../src/stories/story-profile'
 import { StoryMatcher } from '../../src/stories/story-matcher'
+import { leadOf } from '../../src/stories/story-text'
 import { tokenise } from '../../src/stories/tokenise'
 
 const FOLLOW_UPS: [string, ArticleText][] = [
@@ -95,6 +96,22 @@ describe('text analysis', () => {
     const live = new Background(stats)
     expect(live.idf('zyxwv')).toBeLessThan(DEFAULT_BACKGROUND.idf('zyxwv'))
     expect(live.idf('common')).toBeLessThan(1)
+  })
+})
+
+describe('the lead', () => {
+  it('keeps a text of up to the given number of words whole', () => {
+    expect(leadOf('  one two\n\nthree  ', 3)).toBe('  one two\n\nthree  ')
+    expect(leadOf('', 3)).toBe('')
+  })
+
+  it('cuts a longer text after its last kept word, keeping the spacing inside', () => {
+    expect(leadOf('one two\n\nthree four five', 3)).toBe('one two\n\nthree')
+  })
+
+  it('reads 300 words by default', () => {
+    const words = Array.from({ length: 400 }, (_, i) => `w${i}`)
+    expect(leadOf(words.join(' '))).toBe(words.slice(0, 300).join(' '))
   })
 })
 

@@ -13,6 +13,7 @@ import { ArticleStore } from '../../articles/article-store'
 import { AlertStore } from '../../alerts/alert-store'
 import { newStoryRecord, profileFor, seedArticle } from '../../stories/story-registry'
 import { analyseArticle } from '../../stories/analyse-article'
+import { fullTextOf, leadTextOf } from '../../stories/story-text'
 import { adaptProfile } from '../../stories/adapt-profile'
 import { scoreArticle } from '../../stories/score-article'
 import { DEFAULT_BACKGROUND } from '../../stories/background-df'
@@ -93,10 +94,6 @@ function toMatchDto(m: StoryMatchRecord) {
   }
 }
 
-function articleText(record: ArticleRecord): { title: string; text: string } {
-  return { title: record.current.title, text: [record.current.summary, record.current.content].filter((t) => t !== '').join('\n\n') }
-}
-
 /** Stored articles first seen in the last `BACKFILL_DAYS`, newest first. */
 async function recentArticles(articles: ArticleStore, nowMs: number): Promise<ArticleRecord[]> {
   const since = new Date(nowMs - BACKFILL_DAYS * 86_400_000).toISOString()
@@ -128,7 +125,7 @@ export const storyRoutes = new Hono<AppEnv>()
     for (const id of body.seedArticleIds ?? []) {
       const record = await articles.get(id)
       if (!record) throw new ApiError(400, 'unknown_seed_article', `seedArticleIds: no stored article with id ${id}`)
-      seeds.push(articleText(record))
+      seeds.push(fullTextOf(record))
     }
     const stories = await currentStories(c.env, store)
     if (stories.length >= MAX_STORIES) throw new ApiError(409, 'too_many_stories', `stories: at most ${MAX_STORIES} stories can be tracked`)
@@ -179,7 +176,7 @@ export const storyRoutes = new Hono<AppEnv>()
       const seeds = story.isDefault ? [seedArticle((await import('../../stories/default-story')).DEFAULT_STORY_SEED)] : seedText ? [seedArticle(seedText)] : []
       for (const id of story.seedArticleIds) {
         const record = await articles.get(id)
-        if (record) seeds.push(articleText(record))
+        if (record) seeds.push(fullTextOf(record))
       }
       next.profile = profileFor({ ...next, seeds })
     }
@@ -209,7 +206,7 @@ export const storyRoutes = new Hono<AppEnv>()
     const record = await new ArticleStore(c.env.STORE).get(body.articleId)
     if (!record) throw new ApiError(404, 'article_not_found', `no article with id ${body.articleId}`)
     const now = Date.now()
-    const analysis = analyseArticle(articleText(record))
+    const analysis = analyseArticle(leadTextOf(record))
     // The profile learns either way: a confirmed miss adds the article's vocabulary, a false alarm pushes it down.
     const next: StoryRecord = {
       ...story,
