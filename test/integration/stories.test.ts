@@ -205,12 +205,20 @@ describe('alerting rules', () => {
     await tick(T0, WITH_STORY)
     itemsA = [FOLLOW_UP]
     itemsB = [AGENCY_COPY]
+    // The agency copy, in the feed added (and polled) second, was published 30 minutes before outlet A's report.
+    network.serve('https://news-b.example.org/rss.xml', feedResponder(() => rss('news-b.example.org', itemsB).replace('08:00:00 GMT', '07:30:00 GMT')))
     await tick(T0 + 5 * MIN, WITH_STORY)
+    const articles = await json<{ items: { id: string; url: string }[] }>(await api('/api/articles?limit=10'))
+    const idOf = (url: string) => articles.items.find((x) => x.url === url)?.id
+    const first = idOf(`https://news-b.example.org/news/${AGENCY_COPY.slug}`)
+    const second = idOf(`https://news-a.example.com/news/${FOLLOW_UP.slug}`)
+    expect(first).toBeDefined()
+    expect(second).toBeDefined()
     const alerts = await followUps()
     expect(alerts).toHaveLength(1)
-    const outlets = new Set([alerts[0]?.alsoReportedBy[0]?.feedId])
-    expect(outlets.has(a) || outlets.has(b)).toBe(true)
-    expect(alerts[0]?.alsoReportedBy).toHaveLength(1)
+    expect(alerts[0]).toMatchObject({ articleId: first, title: AGENCY_COPY.title })
+    expect(alerts[0]?.alsoReportedBy).toEqual([expect.objectContaining({ articleId: second, feedId: a })])
+    expect(alerts[0]?.alsoReportedBy.map((o) => o.feedId)).not.toContain(b)
   })
 
   it('never alerts twice for one article and story, even after the article is revised', async () => {
