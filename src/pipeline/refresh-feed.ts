@@ -308,7 +308,10 @@ async function pollFeed(deps: RefreshDeps, feed: FeedConfig, stored: FeedState |
 
   const changed = newArticles + revisedArticles > 0
   const firstPoll = state.lastSuccessAt === null
-  const split = (list: ArticleRecord[]) => (firstPoll ? { candidates: [], quietCandidates: list } : { candidates: list, quietCandidates: [] })
+  // A feed's first poll brings its back catalogue: only items with a publication date can be told apart from it (story
+  // tracking then treats any first seen over 48 hours after publication as old news); undated ones are recorded quietly.
+  const split = (list: ArticleRecord[]) =>
+    firstPoll ? { candidates: list.filter((r) => r.publishedAt !== null), quietCandidates: list.filter((r) => r.publishedAt === null) } : { candidates: list, quietCandidates: [] }
   // A new body with the same items (only <lastBuildDate> moved, say) is not worth a write: the cost of keeping the
   // old body hash is one more parse next tick, which is CPU, not a KV write against the daily quota.
   const extractionChanged = extraction.problems !== state.extractionProblems

@@ -15,7 +15,10 @@ export interface StoryInput {
   threshold: number | null
 }
 
-/** A readable, unique id: the title's slug and a short hash. */
+/**
+ * A readable, unique id: the title's slug and a short hash of the title, the time and a random nonce. The nonce matters:
+ * the Workers clock does not move while a request computes, so a double submit of one title gets one `now` twice.
+ */
 export async function storyIdFor(title: string, now: string): Promise<string> {
   const slug = title
     .toLowerCase()
@@ -23,7 +26,7 @@ export async function storyIdFor(title: string, now: string): Promise<string> {
     .replace(/[^a-z0-9]+/g, '-')
     .replace(/^-+|-+$/g, '')
     .slice(0, 40)
-  return `${slug || 'story'}-${(await sha256Hex(`story:${title}:${now}`)).slice(0, 6)}`
+  return `${slug || 'story'}-${(await sha256Hex(`story:${title}:${now}:${crypto.randomUUID()}`)).slice(0, 8)}`
 }
 
 export function profileFor(input: StoryInput) {

@@ -13,6 +13,8 @@ interface Item {
   slug: string
   title: string
   text: string
+  /** RFC 822; Mon, 07 Jan 2030 08:00:00 GMT when absent; null: no pubDate at all. */
+  pubDate?: string | null
 }
 
 const FOLLOW_UP: Item = {
@@ -74,7 +76,7 @@ function rss(host: string, items: Item[]): string {
   const entries = items
     .map(
       (i) =>
-        `<item><title>${i.title}</title><link>https://${host}/news/${i.slug}</link><guid>https://${host}/news/${i.slug}</guid><description>${i.text}</description><pubDate>Mon, 07 Jan 2030 08:00:00 GMT</pubDate></item>`,
+        `<item><title>${i.title}</title><link>https://${host}/news/${i.slug}</link><guid>https://${host}/news/${i.slug}</guid><description>${i.text}</description>${i.pubDate === null ? '' : `<pubDate>${i.pubDate ?? 'Mon, 07 Jan 2030 08:00:00 GMT'}</pubDate>`}</item>`,
     )
     .join('')
   return `<?xml version="1.0"?><rss version="2.0"><channel><title>${host}</title><link>https://${host}/</link>${entries}</channel></rss>`
@@ -170,8 +172,24 @@ describe('the default story', () => {
 })
 
 describe('alerting rules', () => {
-  it('does not alert on the back catalogue of a feed\'s first poll, but records it as matches', async () => {
+  it('does not alert on a new feed\'s back catalogue, published over 48 hours before it is first seen, but records it as matches', async () => {
+    itemsA = [{ ...FOLLOW_UP, pubDate: 'Fri, 04 Jan 2030 08:00:00 GMT' }, HARD_NEGATIVE]
+    await addFeed('https://news-a.example.com/rss.xml')
+    await tick(T0, WITH_STORY)
+    expect(await followUps()).toEqual([])
+    const matches = await json<{ items: { via: string }[] }>(await api('/api/stories/grooming-gangs-inquiry/matches'))
+    expect(matches.items).toEqual([expect.objectContaining({ via: 'backfill' })])
+  })
+
+  it('alerts on a fresh follow-up in a newly added feed\'s first poll', async () => {
     itemsA = [FOLLOW_UP, HARD_NEGATIVE]
+    await addFeed('https://news-a.example.com/rss.xml')
+    await tick(T0, WITH_STORY)
+    expect((await followUps()).map((a) => a.title)).toEqual([FOLLOW_UP.title])
+  })
+
+  it('records an undated follow-up in a feed\'s first poll quietly, since nothing tells it from the back catalogue', async () => {
+    itemsA = [{ ...FOLLOW_UP, pubDate: null }, HARD_NEGATIVE]
     await addFeed('https://news-a.example.com/rss.xml')
     await tick(T0, WITH_STORY)
     expect(await followUps()).toEqual([])
