@@ -158,6 +158,10 @@ export function buildProfile(input: ProfileInput, background: Background): Story
 
   const termEvidence = meanDampened(analyses, (a) => a.terms)
   const keywords = (input.keywords ?? []).map(keywordKey).filter((k) => k !== '')
+  // A keyword's words read as the newsroom wrote them ("Rochdale", not the stem "rochdal") where the seeds lack them.
+  for (const k of input.keywords ?? []) {
+    for (const [key, label] of analyseArticle({ title: '', text: k.toLowerCase() }, true).labels ?? []) if (!labels.has(key)) labels.set(key, label)
+  }
   const strongest = Math.max(1, ...termEvidence.values())
   // A keyword is the newsroom saying what matters: it weighs as much as the seeds' most repeated word.
   for (const k of keywords) for (const term of k.split(' ')) termEvidence.set(term, strongest)

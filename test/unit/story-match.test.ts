@@ -126,6 +126,11 @@ describe('story profile', () => {
     expect(profile.phrases.map((p) => p.key)).toContain('groom gang')
   })
 
+  it('labels a keyword\'s words as the newsroom wrote them when the seeds do not use them', () => {
+    const profile = buildProfile({ title: 'Council budget', seeds: [{ title: '', text: 'The council met on Tuesday to discuss the budget and the parks.' }], keywords: ['Rochdale council'] }, DEFAULT_BACKGROUND)
+    expect(profile.terms.find((t) => t.term === stem('rochdale'))?.label).toBe('rochdale')
+  })
+
   it('throws without a seed', () => {
     expect(() => buildProfile({ title: 'x', seeds: [] }, DEFAULT_BACKGROUND)).toThrow(/seed/)
   })
