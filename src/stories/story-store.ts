@@ -4,6 +4,7 @@ import type { ArticleRecord } from '../model/article'
 import type { StoryMatch } from './score-article'
 import { KEYS } from '../storage/keys'
 import { getJson, putJson } from '../storage/kv-json'
+import { mapLimit } from '../core/map-limit'
 
 export interface StoryRecord {
   id: string
@@ -56,6 +57,26 @@ export interface StoryCluster {
 
 /** Developments kept per story for near-duplicate grouping: a few days of coverage. */
 const MAX_CLUSTERS = 200
+
+/**
+ * Match keys (`story-matches:` listing keys and `story-match-id:` markers) one deleteStory call deletes at most: with
+ * its `list` calls, the seed and clusters and the route's own reads and writes, a request stays well inside the 1,000
+ * KV operations a Worker invocation may make. A story with more matches (each is two keys) is finished by calling
+ * deleteStory again.
+ */
+export const MAX_MATCH_KEY_DELETES = 500
+/** `list` calls one deleteStory call makes at most (a page may come back short of its limit, even empty). */
+const MAX_MATCH_KEY_LISTS = 8
+/** Deletes in flight at once. */
+const DELETE_CONCURRENCY = 6
+
+/** What deleteStory did. */
+export interface StoryDeletion {
+  /** Match keys (listing keys and markers) deleted by this call. */
+  matchKeysDeleted: number
+  /** True when this call stopped at its bound with match keys possibly left: call deleteStory again for the rest. */
+  matchKeysRemain: boolean
+}
 
 // --- The registry value, once per text ----------------------------------------------------------------------------
 
@@ -214,8 +235,45 @@ export class StoryStore {
     await this.kv.put(KEYS.storySeed(storyId), text)
   }
 
-  async deleteStory(storyId: string): Promise<void> {
+  /**
+   * Deletes a story's seed, clusters and match keys (listing keys and markers), at most MAX_MATCH_KEY_DELETES match
+   * keys per call; `matchKeysRemain` says when it stopped at that bound. Idempotent: call it again (the story need not
+   * be in the registry any more) until nothing remains. Matches a tick is writing while the story is deleted (it read
+   * the registry before) can land after this call; a later call removes them too.
+   */
+  async deleteStory(storyId: string): Promise<StoryDeletion> {
     await Promise.all([this.kv.delete(KEYS.storySeed(storyId)), this.kv.delete(KEYS.storyClusters(storyId))])
+    const budget = { deletes: MAX_MATCH_KEY_DELETES, lists: MAX_MATCH_KEY_LISTS }
+    let matchKeysDeleted = 0
+    let matchKeysRemain = false
+    // The markers' prefix is the marker key of an empty article id: `story-match-id:<story>:`.
+    for (const prefix of [KEYS.storyMatchPrefix(storyId), KEYS.storyMatchId(storyId, '')]) {
+      const swept = await this.deleteByPrefix(prefix, budget)
+      matchKeysDeleted += swept.deleted
+      if (!swept.complete) matchKeysRemain = true
+    }
+    return { matchKeysDeleted, matchKeysRemain }
+  }
+
+  /** Deletes keys under `prefix` within `budget` (spent in place); complete when the listing ended inside it. */
+  private async deleteByPrefix(prefix: string, budget: { deletes: number; lists: number }): Promise<{ deleted: number; complete: boolean }> {
+    let deleted = 0
+    let cursor: string | null = null
+    for (;;) {
+      if (budget.deletes <= 0 || budget.lists <= 0) return { deleted, complete: false }
+      budget.lists--
+      const listed: KVNamespaceListResult<unknown, string> = await this.kv.list({
+        prefix,
+        limit: Math.min(1000, budget.deletes),
+        ...(cursor ? { cursor } : {}),
+      })
+      const names = listed.keys.map((k) => k.name).slice(0, budget.deletes)
+      await mapLimit(names, DELETE_CONCURRENCY, (name) => this.kv.delete(name))
+      budget.deletes -= names.length
+      deleted += names.length
+      if (listed.list_complete) return { deleted, complete: true }
+      cursor = listed.cursor
+    }
   }
 
   async getClusters(storyId: string): Promise<StoryCluster[]> {
