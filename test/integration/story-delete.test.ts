@@ -73,6 +73,29 @@ describe('DELETE /api/stories/:id', () => {
   })
 })
 
+describe('DELETE /api/stories/:id of a story with more match keys than one request deletes', { timeout: 60_000 }, () => {
+  it('answers 202 with what remains, finishes on a second DELETE with 204, and then answers 404', async () => {
+    const store = new StoryStore(env.STORE)
+    await store.save([storyRecord('flood', 'Flood', SEED)])
+    const matches = Math.ceil(MAX_MATCH_KEY_DELETES / 2) + 40
+    for (let n = 1; n <= matches; n++) await store.putMatch(match('flood', n))
+
+    const first = await api('/api/stories/flood', { method: 'DELETE' })
+    expect(first.status).toBe(202)
+    expect(await first.json()).toEqual({ id: 'flood', deleted: true, matchKeysDeleted: MAX_MATCH_KEY_DELETES, matchKeysRemain: true })
+    expect((await api('/api/stories/flood')).status).toBe(404)
+
+    expect((await api('/api/stories/flood', { method: 'DELETE' })).status).toBe(204)
+    expect(await matchKeysOf('flood')).toEqual([])
+    expect((await api('/api/stories/flood', { method: 'DELETE' })).status).toBe(404)
+  })
+
+  it('answers 404 for an id that could never be a story', async () => {
+    const res = await api(`/api/stories/${encodeURIComponent('Flood:')}`, { method: 'DELETE' })
+    expect(res.status).toBe(404)
+  })
+})
+
 describe('StoryStore.deleteStory', { timeout: 60_000 }, () => {
   it('deletes at most MAX_MATCH_KEY_DELETES match keys a call, says when some remain, and finishes on the next call', async () => {
     const store = new StoryStore(env.STORE)

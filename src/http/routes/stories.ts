@@ -29,6 +29,8 @@ const BACKFILL_DAYS = 7
 const MAX_BACKFILL_ARTICLES = 200
 /** Stories one deployment tracks: every tick scores each new article against each story. */
 const MAX_STORIES = 50
+// What storyIdFor makes (a slug and a hex hash; the default story's slug): ids outside it were never stories.
+const STORY_ID = /^[a-z0-9][a-z0-9-]{0,60}$/
 
 const words = z.array(z.string().trim().min(1).max(100)).max(50)
 const createSchema = z
@@ -185,9 +187,15 @@ export const storyRoutes = new Hono<AppEnv>()
   })
   .delete('/:id', async (c) => {
     const store = new StoryStore(c.env.STORE)
-    const { stories, story } = await findStory(c.env, store, c.req.param('id'))
-    await store.save(stories.filter((s) => s.id !== story.id))
-    await store.deleteStory(story.id)
+    const id = c.req.param('id')
+    const stories = await currentStories(c.env, store)
+    const story = stories.find((s) => s.id === id)
+    if (story) await store.save(stories.filter((s) => s.id !== story.id))
+    // A story with more match keys than one request deletes answers 202 and is finished by deleting it again, after it
+    // has left the registry; an id that never was a story (or is clean) is 404.
+    const deletion = story || STORY_ID.test(id) ? await store.deleteStory(id) : null
+    if (!story && (deletion === null || deletion.matchKeysDeleted === 0)) throw new ApiError(404, 'story_not_found', `no story with id ${id}`)
+    if (deletion?.matchKeysRemain) return c.json({ id, deleted: true, matchKeysDeleted: deletion.matchKeysDeleted, matchKeysRemain: true }, 202)
     return c.body(null, 204)
   })
   .get('/:id/matches', validate('query', matchesSchema), async (c) => {
