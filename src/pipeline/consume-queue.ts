@@ -4,7 +4,7 @@ import type { TickDeps } from './run-tick'
 import type { FeedConfig, FeedState } from '../model/feed'
 import type { ArticleRecord } from '../model/article'
 import type { RefreshResult } from './refresh-feed'
-import type { StorySummary } from './track-stories'
+import type { FollowSummary } from './track-stories'
 import type { DigestStore } from '../delivery/digest-store'
 import type { DigestResult, SendDigestDeps } from './send-digests'
 import type { TrackedPage } from '../articles/tracked-pages-store'
@@ -29,7 +29,8 @@ export interface QueueBatchSummary {
   feeds: QueuedFeedsSummary
   pages: RecheckSummary
   digests: { messages: number; results: DigestResult[] }
-  stories: StorySummary & { error: string | null }
+  /** Story tracking of the batch's new and revised articles (and of those an earlier failed run left pending). */
+  stories: FollowSummary
 }
 
 interface Parsed<K extends ParsedMessage['kind']> {

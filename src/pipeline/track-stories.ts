@@ -14,6 +14,9 @@ import { buildFollowUpAlert } from '../alerts/alert-model'
 import { sha256Hex } from '../core/hash'
 import { defaultStoryRecord } from '../stories/story-registry'
 import { fullTextOf, leadOf } from '../stories/story-text'
+import { PendingStoryStore, type PendingArticle } from '../stories/pending-store'
+import type { ArticleStore } from '../articles/article-store'
+import { mapLimit } from '../core/map-limit'
 
 export interface StoryDeps {
   stories: StoryStore
@@ -91,7 +94,10 @@ export async function trackStories(
       let cluster: StoryCluster
       if (near) {
         cluster = near
+        // Kept in order of report (ties in order of arrival): a copy published earlier but polled later becomes the
+        // development's first reporter. Its alert, already raised for the copy seen first, stays that copy's.
         near.members.push(member)
+        near.members = inReportOrder(near.members)
         summary.grouped++
         if (near.alertId) grownClusters.add(near)
       } else {
@@ -195,13 +201,29 @@ function reportedAt(record: ArticleRecord): string {
   return record.publishedAt ?? record.firstSeenAt
 }
 
-/** The alert of a development, listing every other outlet that reported it: once each, never the first reporter's. */
+/** Cluster members in order of report (publication, else first sight), earliest first; a stable sort keeps ties in arrival order. */
+function inReportOrder(members: readonly ClusterMember[]): ClusterMember[] {
+  const at = (m: ClusterMember): number => {
+    const ms = Date.parse(m.firstSeenAt)
+    return Number.isFinite(ms) ? ms : Number.POSITIVE_INFINITY
+  }
+  return [...members].sort((a, b) => {
+    const x = at(a)
+    const y = at(b)
+    return x === y ? 0 : x < y ? -1 : 1
+  })
+}
+
+/**
+ * The alert of a development, listing every other outlet that reported it, earliest first and once each: never the
+ * alert's own article or feed. The alert belongs to the copy seen first, which need not be the cluster's first member
+ * (an earlier copy can reach us a tick later, and an alert once raised is not taken back).
+ */
 function withAlsoReportedBy(alert: Alert, cluster: StoryCluster): Alert {
-  const first = cluster.members[0]
-  const seen = new Set(first ? [first.feedId] : [])
+  const seen = new Set([alert.feedId])
   const others: ClusterMember[] = []
-  for (const m of cluster.members.slice(1)) {
-    if (seen.has(m.feedId)) continue
+  for (const m of cluster.members) {
+    if (m.articleId === alert.articleId || seen.has(m.feedId)) continue
     seen.add(m.feedId)
     others.push({ ...m })
   }
@@ -219,21 +241,19 @@ function isOldNews(record: ArticleRecord): boolean {
 /**
  * Story tracking for one invocation's new and revised articles: reads the story registry only when there is something
  * to score, creates the default story on the first such run (when enabled), and saves profiles once, merged into the
- * registry as it stands just before the save (see mergeIntoLatest).
+ * registry as it stands just before the save (see mergeIntoLatest). A run that fails keeps its articles in the pending
+ * list (`stories:pending`); the next run with something to score and a story to score it against scores them with its
+ * own and then takes them off the list. Every failure is contained: it shows as `error`.
  */
 export async function followStories(
-  deps: StoryDeps & { settings: { seedDefaultStory: boolean } },
-  articles: readonly ArticleRecord[],
+  deps: StoryDeps & { settings: { seedDefaultStory: boolean }; articles: Pick<ArticleStore, 'get'>; kv: KVNamespace },
+  given: readonly ArticleRecord[],
   nowMs: number,
-  quiet: readonly ArticleRecord[] = [],
-): Promise<StorySummary & { error: string | null }> {
-  const empty = { scored: 0, matched: 0, alertsRaised: 0, grouped: 0, error: null }
-  if (articles.length === 0 && quiet.length === 0) return empty
-  // An article we first see long after it was published is old news (a back catalogue reaching us late), not a new
-  // development: it is recorded as a match without an alert, like a feed's first poll.
-  const fresh = articles.filter((a) => !isOldNews(a))
-  quiet = [...quiet, ...articles.filter(isOldNews)]
-  articles = fresh
+  givenQuiet: readonly ArticleRecord[] = [],
+): Promise<FollowSummary> {
+  const empty: FollowSummary = { scored: 0, matched: 0, alertsRaised: 0, grouped: 0, retried: 0, error: null }
+  if (given.length === 0 && givenQuiet.length === 0) return empty
+  const pending = new PendingStoryStore(deps.kv)
   try {
     const read = await deps.stories.list()
     let stories = read === null ? null : PROFILES.intern(read)
@@ -242,6 +262,14 @@ export async function followStories(
       stories = deps.settings.seedDefaultStory ? [await defaultStoryRecord(new Date(nowMs).toISOString())] : []
       created = stories.length > 0
     }
+    // Articles an earlier run failed to score join this run's; the list is read only when there is a story to score
+    // them against (with none, there is nothing to follow up, and a story created later backfills stored coverage).
+    const waiting = stories.length > 0 ? await loadPending(deps.articles, pending, [...given, ...givenQuiet], nowMs) : NOTHING_WAITING
+    const news = [...given, ...waiting.news]
+    // An article we first see long after it was published is old news (a back catalogue reaching us late), not a new
+    // development: it is recorded as a match without an alert, like a feed's first poll.
+    const articles = news.filter((a) => !isOldNews(a))
+    const quiet = [...givenQuiet, ...waiting.quiet, ...news.filter(isOldNews)]
     // A feed's first poll brings its back catalogue: recorded as matches, not alerted as news.
     const backlog = await trackStories(deps, stories, quiet, { nowMs, raiseAlerts: false, adapt: false, via: 'backfill' })
     const result = await trackStories(deps, backlog.stories, articles, { nowMs, raiseAlerts: true, adapt: true, via: 'tick' })
@@ -256,17 +284,93 @@ export async function followStories(
       await deps.stories.save(merged)
       PROFILES.remember(merged)
     }
+    // Only now that they are scored (alerts, clusters, matches and the registry stored) do they leave the list. Should
+    // that fail, they are scored again by a later run: harmless (alert and match ids are deterministic), so not an error.
+    try {
+      await pending.remove(waiting.done)
+    } catch (err) {
+      console.error(`pipeline: ${waiting.done.size} scored articles could not be taken off the pending list; a later run scores them again`, err)
+    }
     return {
       scored: backlog.summary.scored + result.summary.scored,
       matched: backlog.summary.matched + result.summary.matched,
       alertsRaised: result.summary.alertsRaised,
       grouped: backlog.summary.grouped + result.summary.grouped,
+      retried: waiting.news.length + waiting.quiet.length,
       error: null,
     }
   } catch (err) {
-    // Story tracking must not take the tick down with it; the failure shows in the tick summary.
+    // Story tracking must not take the tick down with it; the failure shows in the tick summary, and the run's
+    // articles wait in the pending list for the next run that has something to score.
     console.error('pipeline: story tracking failed', err)
-    return { ...empty, error: 'pipeline: story tracking failed (see logs)' }
+    const kept = await keepForRetry(pending, given, givenQuiet)
+    return { ...empty, error: `pipeline: story tracking failed (see logs); ${kept ? 'its articles will be scored by the next run' : 'its articles are lost'}` }
+  }
+}
+
+/** What followStories did: the scoring, the articles of earlier failed runs it scored, and whether it failed. */
+export interface FollowSummary extends StorySummary {
+  /** Articles an earlier run failed to score, scored by this one (they have left the pending list). */
+  retried: number
+  error: string | null
+}
+
+/**
+ * Pending articles scored by one run at most: a long list (after hours of failures) is worked off over several runs,
+ * each well inside an invocation's KV operations (one read per article, plus its match markers).
+ */
+const PENDING_PER_RUN = 100
+
+interface Waiting {
+  /** Pending articles scored as news: they may still raise their alert. */
+  news: ArticleRecord[]
+  /** Pending articles scored as a back catalogue: matches recorded, no alert. */
+  quiet: ArticleRecord[]
+  /** The ids this run takes off the list once it has scored. */
+  done: ReadonlySet<string>
+}
+
+const NOTHING_WAITING: Waiting = { news: [], quiet: [], done: new Set() }
+
+/**
+ * The pending articles this run scores: up to PENDING_PER_RUN of the oldest, read from the article store. One this run
+ * already has is scored with the run's own; one no longer stored is dropped. An article that waited past OLD_NEWS_MS
+ * since we first saw it is no longer news: recorded as a match without an alert, like a late back catalogue.
+ */
+async function loadPending(articles: Pick<ArticleStore, 'get'>, store: PendingStoryStore, given: readonly ArticleRecord[], nowMs: number): Promise<Waiting> {
+  const list = await store.list()
+  if (list.length === 0) return NOTHING_WAITING
+  const givenIds = new Set(given.map((a) => a.id))
+  const done = new Set<string>()
+  const toLoad: PendingArticle[] = []
+  for (const entry of list) {
+    if (givenIds.has(entry.articleId)) done.add(entry.articleId)
+    else if (toLoad.length < PENDING_PER_RUN) toLoad.push(entry)
+  }
+  const records = await mapLimit(toLoad, 16, (entry) => articles.get(entry.articleId))
+  const waiting = { news: [] as ArticleRecord[], quiet: [] as ArticleRecord[], done }
+  for (const [i, entry] of toLoad.entries()) {
+    done.add(entry.articleId)
+    const record = records[i]
+    if (!record) {
+      console.error(`stories: pending article ${entry.articleId} is no longer stored; dropped from the pending list`)
+      continue
+    }
+    if (entry.quiet || nowMs - Date.parse(record.firstSeenAt) > OLD_NEWS_MS) waiting.quiet.push(record)
+    else waiting.news.push(record)
+  }
+  return waiting
+}
+
+/** Adds a failed run's articles to the pending list; false (logged) when even that fails: those articles are lost. */
+async function keepForRetry(store: PendingStoryStore, news: readonly ArticleRecord[], quiet: readonly ArticleRecord[]): Promise<boolean> {
+  const entries: PendingArticle[] = [...news.map((a) => ({ articleId: a.id, quiet: false })), ...quiet.map((a) => ({ articleId: a.id, quiet: true }))]
+  try {
+    await store.add(entries)
+    return true
+  } catch (err) {
+    console.error(`pipeline: ${entries.length} articles could not be kept for a later run of story tracking; they will not be scored`, err)
+    return false
   }
 }
 

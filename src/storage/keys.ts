@@ -71,6 +71,11 @@ export const KEYS = {
   alertId: (alertId: string): string => `alert-id:${alertId}`,
   /** Every tracked story with its profile, in one value (read only on ticks that bring new or revised articles). */
   storyRegistry: (): string => 'stories:registry',
+  /**
+   * Articles whose story tracking failed (ids, with their quiet flag), oldest first, at most 500: scored by the next run
+   * of story tracking that has something to score, and removed once scored. Absent when nothing is waiting.
+   */
+  storyPending: (): string => 'stories:pending',
   /** A story's seed text (needed only to rebuild its profile). */
   storySeed: (storyId: string): string => `story-seed:${storyId}`,
   /** A story's recent developments (near-duplicate clusters), read when the story matches. */
