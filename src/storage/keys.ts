@@ -85,6 +85,7 @@ export const KEYS = {
   storyMatchPrefix: (storyId: string): string => `story-matches:${storyId}:`,
   /** Marker: this article was matched to this story (value: the match key), so it is matched once. */
   storyMatchId: (storyId: string, articleId: string): string => `story-match-id:${storyId}:${articleId}`,
+  storyMatchIdPrefix: (storyId: string): string => `story-match-id:${storyId}:`,
   /** Every webhook endpoint (settings, secrets, health) in one value: the one key a tick reads for webhooks when none exist. */
   webhookRegistry: (): string => 'webhooks:registry',
   /** The webhook dispatcher's position in the `alerts:` listing: the alert keys already turned into deliveries. */

@@ -247,7 +247,7 @@ export class StoryStore {
     let matchKeysDeleted = 0
     let matchKeysRemain = false
     // The markers' prefix is the marker key of an empty article id: `story-match-id:<story>:`.
-    for (const prefix of [KEYS.storyMatchPrefix(storyId), KEYS.storyMatchId(storyId, '')]) {
+    for (const prefix of [KEYS.storyMatchPrefix(storyId), KEYS.storyMatchIdPrefix(storyId)]) {
       const swept = await this.deleteByPrefix(prefix, budget)
       matchKeysDeleted += swept.deleted
       if (!swept.complete) matchKeysRemain = true
