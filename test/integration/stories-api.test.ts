@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { addFeed, api, json, tick } from '../support/worker'
 import { feedResponder, freshWorldEachTest } from '../support/fake-network'
 import { DEFAULT_STORY_SEED } from '../../src/stories/default-story'
+import { FOLLOW_UP, UNRELATED } from '../support/story-items'
 
 const MIN = 60_000
 const HOUR = 60 * MIN
@@ -24,20 +25,6 @@ interface Item {
   published?: number
 }
 
-const FOLLOW_UP: Item = {
-  slug: 'national-inquiry-confirmed',
-  title: 'Home Secretary confirms national inquiry into grooming gangs after damning Casey audit',
-  text:
-    'The government will set up a full national statutory inquiry into grooming gangs, the Home Secretary told MPs, ' +
-    'after Baroness Casey\u2019s audit found that the ethnicity of offenders had been ignored for years. ' +
-    'Survivors of child sexual exploitation in Oldham and Rochdale, who had campaigned for a national inquiry, said the decision was long overdue. ' +
-    'The inquiry will have powers to compel witnesses and will examine how councils and police failed victims of the gangs.',
-}
-const UNRELATED: Item = {
-  slug: 'rail-fares',
-  title: 'Rail fares to rise by 4.6% in March',
-  text: 'Regulated rail fares in England will rise by 4.6% from March, the Department for Transport said, prompting anger from passenger groups.',
-}
 // The Post Office Horizon story (texts from fixtures/stories/post-office-horizon): a short seed, a clear follow-up, and a
 // follow-up the short seed misses (it never says "Horizon"), which the keyword "Court of Appeal" brings in.
 const HORIZON_TITLE = 'Post Office Horizon scandal'

@@ -8,6 +8,7 @@ import { feedResponder, freshWorldEachTest } from '../support/fake-network'
 import { countingKv } from '../../src/storage/counting-kv'
 import { KEYS } from '../../src/storage/keys'
 import type { PendingArticle } from '../../src/stories/pending-store'
+import { FOLLOW_UP, UNRELATED } from '../support/story-items'
 
 const MIN = 60_000
 const DAY = 24 * 60 * MIN
@@ -22,20 +23,6 @@ interface Item {
   text: string
 }
 
-const FOLLOW_UP: Item = {
-  slug: 'national-inquiry-confirmed',
-  title: 'Home Secretary confirms national inquiry into grooming gangs after damning Casey audit',
-  text:
-    'The government will set up a full national statutory inquiry into grooming gangs, the Home Secretary told MPs, ' +
-    'after Baroness Casey\u2019s audit found that the ethnicity of offenders had been ignored for years. ' +
-    'Survivors of child sexual exploitation in Oldham and Rochdale, who had campaigned for a national inquiry, said the decision was long overdue. ' +
-    'The inquiry will have powers to compel witnesses and will examine how councils and police failed victims of the gangs.',
-}
-const UNRELATED: Item = {
-  slug: 'rail-fares',
-  title: 'Rail fares to rise by 4.6% in March',
-  text: 'Regulated rail fares in England will rise by 4.6% from March, the Department for Transport said, prompting anger from passenger groups.',
-}
 const WEATHER: Item = {
   slug: 'storm-warning',
   title: 'Amber warning for wind as storm approaches the west coast',

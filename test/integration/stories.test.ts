@@ -4,6 +4,7 @@ import { reset } from 'cloudflare:test'
 import { addFeed, api, env, json, tick } from '../support/worker'
 import { countingKv } from '../../src/storage/counting-kv'
 import { FakeNetwork, feedResponder } from '../support/fake-network'
+import { FOLLOW_UP, UNRELATED } from '../support/story-items'
 
 const MIN = 60_000
 const T0 = Date.UTC(2030, 0, 7, 9, 0, 0)
@@ -17,15 +18,6 @@ interface Item {
   pubDate?: string | null
 }
 
-const FOLLOW_UP: Item = {
-  slug: 'national-inquiry-confirmed',
-  title: 'Home Secretary confirms national inquiry into grooming gangs after damning Casey audit',
-  text:
-    'The government will set up a full national statutory inquiry into grooming gangs, the Home Secretary told MPs, ' +
-    'after Baroness Casey\u2019s audit found that the ethnicity of offenders had been ignored for years. ' +
-    'Survivors of child sexual exploitation in Oldham and Rochdale, who had campaigned for a national inquiry, said the decision was long overdue. ' +
-    'The inquiry will have powers to compel witnesses and will examine how councils and police failed victims of the gangs.',
-}
 const AGENCY_COPY: Item = {
   slug: 'inquiry-confirmed-agency',
   title: 'National inquiry into grooming gangs confirmed after Casey audit',
@@ -42,11 +34,6 @@ const HARD_NEGATIVE: Item = {
     'Nigel Farage said Reform UK had become the real opposition after the party won a majority on Kent county council ' +
     'and gained hundreds of councillors across England in the local elections. Labour and the Conservatives both lost seats. ' +
     'Mr Farage promised Reform councils would cut waste and scrap net zero projects.',
-}
-const UNRELATED: Item = {
-  slug: 'rail-fares',
-  title: 'Rail fares to rise by 4.6% in March',
-  text: 'Regulated rail fares in England will rise by 4.6% from March, the Department for Transport said, prompting anger from passenger groups.',
 }
 
 // A long budget story (over 300 words) that comes to the inquiry only in its last paragraph: a mention, not the story.

@@ -4,6 +4,7 @@ import { createExecutionContext, reset } from 'cloudflare:test'
 import worker from '../../src/index'
 import { TOKEN, addFeed, api, env, json, tick } from '../support/worker'
 import { FakeNetwork, feedResponder } from '../support/fake-network'
+import { FOLLOW_UP, UNRELATED } from '../support/story-items'
 
 const MIN = 60_000
 const T0 = Date.UTC(2030, 0, 7, 9, 0, 0)
@@ -16,15 +17,6 @@ interface Item {
   text: string
 }
 
-const FOLLOW_UP: Item = {
-  slug: 'national-inquiry-confirmed',
-  title: 'Home Secretary confirms national inquiry into grooming gangs after damning Casey audit',
-  text:
-    'The government will set up a full national statutory inquiry into grooming gangs, the Home Secretary told MPs, ' +
-    'after Baroness Casey\u2019s audit found that the ethnicity of offenders had been ignored for years. ' +
-    'Survivors of child sexual exploitation in Oldham and Rochdale, who had campaigned for a national inquiry, said the decision was long overdue. ' +
-    'The inquiry will have powers to compel witnesses and will examine how councils and police failed victims of the gangs.',
-}
 // The same agency copy under another outlet's headline: one development, two outlets.
 const AGENCY_COPY: Item = {
   slug: 'inquiry-confirmed-agency',
@@ -39,11 +31,6 @@ const HOSTILE: Item = {
     'A former senior judge will chair the national inquiry into grooming gangs, the Home Secretary announced, ' +
     'months after Baroness Casey\u2019s audit of child sexual exploitation. Survivors in Rochdale, Oldham and Telford ' +
     'said the statutory inquiry must examine why police and councils failed the victims of the gangs for so long.',
-}
-const UNRELATED: Item = {
-  slug: 'rail-fares',
-  title: 'Rail fares to rise by 4.6% in March',
-  text: 'Regulated rail fares in England will rise by 4.6% from March, the Department for Transport said, prompting anger from passenger groups.',
 }
 
 const htmlText = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
