@@ -73,7 +73,8 @@ async function articleIdOf(title: string): Promise<string | undefined> {
 }
 
 describe('a development reported earlier by a copy polled later', () => {
-  it('keeps one alert, for the copy seen first, listing the earlier copy, and makes the earlier copy the first reporter', async () => {
+  /** Copy A appears on the second tick, copy B (published earlier, another outlet) on the third; the feeds' ids. */
+  async function copyASeenBeforeEarlierCopyB(): Promise<{ a: string; b: string }> {
     for (const url of [FEED_A, FEED_B]) serve(url)
     const a = await addFeed(FEED_A)
     const b = await addFeed(FEED_B)
@@ -82,6 +83,11 @@ describe('a development reported earlier by a copy polled later', () => {
     await tick(T0 + 5 * MIN, WITH_STORY)
     served[FEED_B] = [COPY_B]
     await tick(T0 + 10 * MIN, WITH_STORY)
+    return { a, b }
+  }
+
+  it('keeps one alert, for the copy seen first, listing the earlier copy, and makes the earlier copy the first reporter', async () => {
+    const { a, b } = await copyASeenBeforeEarlierCopyB()
 
     const alerts = await followUps()
     expect(alerts).toHaveLength(1)
@@ -96,14 +102,7 @@ describe('a development reported earlier by a copy polled later', () => {
   })
 
   it('names the earlier outlet as first reporter on the story page, and the alert\'s outlet among the others', async () => {
-    for (const url of [FEED_A, FEED_B]) serve(url)
-    await addFeed(FEED_A)
-    await addFeed(FEED_B)
-    await tick(T0, WITH_STORY)
-    served[FEED_A] = [COPY_A]
-    await tick(T0 + 5 * MIN, WITH_STORY)
-    served[FEED_B] = [COPY_B]
-    await tick(T0 + 10 * MIN, WITH_STORY)
+    await copyASeenBeforeEarlierCopyB()
 
     const html = await (await api(`/stories/${STORY}?token=${TOKEN}`, { token: null })).text()
     expect(html).toContain('Development first reported by news-b.example.org')
