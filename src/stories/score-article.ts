@@ -2,7 +2,7 @@
 import { analyseArticle, countriesOfArticle, type ArticleAnalysis, type ArticleText } from './analyse-article'
 import type { Background } from './background-df'
 import { compileTerms, lexicalCoverage, SEED_FLOOR, type TermContribution } from './lexical-score'
-import { entityIdf, evidenceOf, meanIdfSquared, type StoryProfile } from './story-profile'
+import { entityIdf, evidenceOf, keywordKey, meanIdfSquared, type StoryProfile } from './story-profile'
 
 /** Why an article scored as it did: the profile terms, entities and phrases it shares, strongest first. */
 export interface MatchExplanation {
@@ -34,7 +34,7 @@ const SUBJECT_WEIGHT = 0.3
 const SUBJECT_MIN_IDF = 4.6
 const KEYWORD_BOOST = 0.3
 // Lexical evidence shared with no phrase, name or keyword of the story keeps this share (see decide).
-const UNCORROBORATED = 0.6
+const UNCORROBORATED = 0.5
 // An article about other countries only (named in its headline or twice) keeps this share of its evidence.
 const FOREIGN_PENALTY = 0.35
 const FOREIGN_MENTIONS = 2
@@ -107,8 +107,26 @@ export function compile(profile: StoryProfile, background: Background): Compiled
   return compiled
 }
 
+// A name as a keyword's stems ("Court of Appeal" → "court appeal"): names are kept as written, keywords are stemmed.
+const NAME_KEY_LIMIT = 10_000 // bounds memory in a long-lived isolate, as the stemmer's cache does
+const nameKeys = new Map<string, string>()
+
+function nameKey(name: string): string {
+  let key = nameKeys.get(name)
+  if (key === undefined) {
+    key = keywordKey(name)
+    if (nameKeys.size >= NAME_KEY_LIMIT) nameKeys.clear()
+    nameKeys.set(name, key)
+  }
+  return key
+}
+
+/** True when the article has `key` (a stemmed keyword) as a word or phrase, or as a name it spells. */
 function hasKey(article: ArticleAnalysis, key: string): boolean {
-  return key.includes(' ') ? article.phrases.has(key) || article.names.has(key) : article.terms.has(key) || article.names.has(key)
+  if (key.includes(' ') ? article.phrases.has(key) : article.terms.has(key)) return true
+  if (article.names.has(key)) return true
+  for (const name of article.names) if (nameKey(name) === key) return true
+  return false
 }
 
 // Parts are read, not computed with: six decimals hide the last-bit differences of summing in another order.

@@ -6,17 +6,19 @@ import groomingCorpus from '../../fixtures/stories/grooming-gangs-inquiry/corpus
 import horizonSeed from '../../fixtures/stories/post-office-horizon/seed.txt?raw'
 import horizonStory from '../../fixtures/stories/post-office-horizon/story.json?raw'
 import horizonCorpus from '../../fixtures/stories/post-office-horizon/corpus.json?raw'
+import boeingSeed from '../../fixtures/stories/boeing-door-plug/seed.txt?raw'
+import boeingStory from '../../fixtures/stories/boeing-door-plug/story.json?raw'
+import boeingCorpus from '../../fixtures/stories/boeing-door-plug/corpus.json?raw'
 import { evaluate } from '../../src/stories/evaluate'
 import { replayStory, type CorpusItem } from '../../src/stories/track-corpus'
 
-// Floors, not the measured values (bench/RESULTS.md has those): they catch regressions, not noise. MAX_CDET is the
-// issue's target (0.15); both stories meet it with room for one more miss.
-const MIN_F1 = 0.94
-const MAX_CDET = 0.15
-
+// Floors, not the measured values (bench/RESULTS.md has those): they catch regressions, not noise. The two stories issue
+// 4 names meet its targets (F1 ≥ 0.9, Cdet ≤ 0.15), with room for one more miss. The third was written as a held-out
+// check after the matcher was built and is far from the targets (F1 0.84, Cdet 0.61): its floor only stops it getting worse.
 const STORIES = [
-  ['grooming-gangs-inquiry', groomingStory, groomingSeed, groomingCorpus],
-  ['post-office-horizon', horizonStory, horizonSeed, horizonCorpus],
+  ['grooming-gangs-inquiry', groomingStory, groomingSeed, groomingCorpus, { minF1: 0.94, maxCdet: 0.15 }],
+  ['post-office-horizon', horizonStory, horizonSeed, horizonCorpus, { minF1: 0.94, maxCdet: 0.15 }],
+  ['boeing-door-plug', boeingStory, boeingSeed, boeingCorpus, { minF1: 0.8, maxCdet: 0.7 }],
 ] as const
 
 describe('evaluate', () => {
@@ -39,13 +41,13 @@ describe('evaluate', () => {
   })
 })
 
-describe.each(STORIES)('tracking %s', (_, storyJson, seed, corpusJson) => {
-  it(`reaches F1 ≥ ${MIN_F1} and Cdet ≤ ${MAX_CDET} from the seed alone`, () => {
+describe.each(STORIES)('tracking %s', (_, storyJson, seed, corpusJson, floor) => {
+  it(`reaches F1 ≥ ${floor.minF1} and Cdet ≤ ${floor.maxCdet} from the seed alone`, () => {
     const story = JSON.parse(storyJson) as { title: string }
     const corpus = JSON.parse(corpusJson) as CorpusItem[]
     const { metrics } = replayStory({ title: story.title, seeds: [seed], corpus })
-    expect(metrics.f1).toBeGreaterThanOrEqual(MIN_F1)
-    expect(metrics.cDet).toBeLessThanOrEqual(MAX_CDET)
+    expect(metrics.f1).toBeGreaterThanOrEqual(floor.minF1)
+    expect(metrics.cDet).toBeLessThanOrEqual(floor.maxCdet)
   })
 })
 

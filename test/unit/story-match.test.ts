@@ -173,6 +173,19 @@ describe('scoring', () => {
     expect(m.matched).toBe(false)
   })
 
+  it('lets a keyword or exclusion that is a name, such as "Court of Appeal", hit an article that names it', () => {
+    const seed = [{ title: '', text: 'The Post Office Horizon inquiry heard evidence from Fujitsu engineers about remote access to sub-postmasters accounts.' }]
+    const article = { title: 'Former shopkeeper cleared by the Court of Appeal', text: 'The Court of Appeal quashed the theft conviction of a former village shopkeeper, twenty years on.' }
+    const plain = scoreArticle(buildProfile({ title: 'Post Office Horizon scandal', seeds: seed }, DEFAULT_BACKGROUND), article, DEFAULT_BACKGROUND)
+    const keyed = scoreArticle(buildProfile({ title: 'Post Office Horizon scandal', seeds: seed, keywords: ['Court of Appeal'] }, DEFAULT_BACKGROUND), article, DEFAULT_BACKGROUND)
+    const excluded = scoreArticle(buildProfile({ title: 'Post Office Horizon scandal', seeds: seed, keywords: ['Court of Appeal'], excludeKeywords: ['Court of Appeal'] }, DEFAULT_BACKGROUND), article, DEFAULT_BACKGROUND)
+    expect(plain.parts.keyword).toBe(false)
+    expect(keyed.parts.keyword).toBe(true)
+    expect(keyed.score).toBeGreaterThan(plain.score)
+    expect(excluded.explanation.excludedBy).toBe('court appeal')
+    expect(excluded.matched).toBe(false)
+  })
+
   it('lets an exclude keyword veto and a keyword boost', () => {
     const article = FOLLOW_UPS[2]?.[1] as ArticleText
     const vetoed = buildProfile({ title: 'Grooming gangs national inquiry', seeds: [{ title: '', text: seedText }], excludeKeywords: ['survivors'] }, DEFAULT_BACKGROUND)
