@@ -27,6 +27,12 @@ const HONORIFICS = new Set([
 ])
 // Office titles: "Home Secretary Yvette Cooper" is Yvette Cooper.
 const OFFICE_WORDS = new Set(['secretary', 'minister', 'chancellor', 'attorney', 'solicitor', 'speaker', 'leader'])
+// Titles inside a run of capitalised words: "US President Donald Trump", "Boeing CEO Dave Calhoun", "Rotherham MP Sarah
+// Champion" name the person after the title (the country, company or seat before it is another name).
+const TITLES_WITHIN = new Set([
+  ...OFFICE_WORDS, 'president', 'ceo', 'mp', 'mep', 'msp', 'administrator', 'director', 'governor', 'spokesman', 'spokeswoman',
+  'chair', 'chairman', 'chairwoman', 'commissioner', 'senator', 'mayor', 'general', 'minister',
+])
 // After a name: "Tom Crowther KC", "Jess Phillips MP".
 const POSTNOMINALS = new Set(['kc', 'qc', 'mp', 'mps', 'mep', 'msp', 'ms', 'am', 'jp', 'cbe', 'obe', 'mbe', 'frs', 'phd', 'jr', 'sr'])
 
@@ -62,7 +68,17 @@ export function entityAt(tokens: readonly Token[], i: number, knownNames: Readon
   let words = tokens.slice(start, end)
   if (words.length === 0) return null
   const full = words
+  // "Head of Boeing", "Princess of Wales": a common first word or an honorific dropped leaves the particle that joined
+  // it, which is no part of a name.
+  const dropParticles = () => {
+    while (words.length > 1 && PARTICLES.has(words[0]?.lower ?? '')) words = words.slice(1)
+  }
+  dropParticles()
   while (words.length > 1 && HONORIFICS.has(words[0]?.lower ?? '')) words = words.slice(1)
+  dropParticles()
+  let within = -1
+  for (let k = 1; k < words.length - 1; k++) if (TITLES_WITHIN.has(words[k]?.lower ?? '')) within = k
+  if (within > 0) words = words.slice(within + 1)
   const office = words.findIndex((w) => OFFICE_WORDS.has(w.lower))
   if (office >= 0 && office < words.length - 1) words = words.slice(office + 1)
   // An office on its own ("the Home Secretary", "Prime Minister") names whoever holds it, in every story they touch:

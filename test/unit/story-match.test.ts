@@ -67,6 +67,16 @@ describe('text analysis', () => {
     expect(a.names.has('farage')).toBe(true)
   })
 
+  it('names the person after a title inside a run of names, and drops a particle a dropped word leaves', () => {
+    const a = analyseArticle({
+      title: '',
+      text: 'On Monday US President Donald Trump spoke to Boeing CEO Dave Calhoun. Rotherham MP Sarah Champion was there. Head of Boeing\u2019s 737 programme Ed Clark left. The Princess of Wales visited.',
+    })
+    const keys = [...a.entities.keys()]
+    expect(keys).toEqual(expect.arrayContaining(['donald trump', 'dave calhoun', 'sarah champion', 'boeing', 'ed clark']))
+    expect(keys.filter((k) => k.startsWith('of ') || k.includes(' president ') || k.includes(' ceo ') || k.includes(' mp '))).toEqual([])
+  })
+
   it('reads an office named on its own as words, not as a name of the story', () => {
     const a = analyseArticle({ title: '', text: 'The Home Secretary said the Prime Minister agreed. Home Secretary Yvette Cooper spoke later.' })
     expect([...a.entities.keys()]).toEqual(['yvette cooper'])
