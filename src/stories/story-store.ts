@@ -246,7 +246,6 @@ export class StoryStore {
     const budget = { deletes: MAX_MATCH_KEY_DELETES, lists: MAX_MATCH_KEY_LISTS }
     let matchKeysDeleted = 0
     let matchKeysRemain = false
-    // The markers' prefix is the marker key of an empty article id: `story-match-id:<story>:`.
     for (const prefix of [KEYS.storyMatchPrefix(storyId), KEYS.storyMatchIdPrefix(storyId)]) {
       const swept = await this.deleteByPrefix(prefix, budget)
       matchKeysDeleted += swept.deleted

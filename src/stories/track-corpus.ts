@@ -35,11 +35,10 @@ export interface StoryReplay {
   profile: StoryProfile
 }
 
-/** A story to replay: its title, one to four seed texts (or one as `seed`), and the newsroom's optional settings. */
+/** A story to replay: its title, one to four seed texts, and the newsroom's optional settings. */
 export interface ReplayInput {
   title: string
-  seed?: string
-  seeds?: readonly string[]
+  seeds: readonly string[]
   keywords?: string[]
   excludeKeywords?: string[]
   threshold?: number
@@ -51,7 +50,7 @@ export interface ReplayInput {
  * order) and, like the pipeline, adapts the profile on every predicted match (the labels are only used for the metrics).
  */
 export function replayStory(story: ReplayInput, background: Background = DEFAULT_BACKGROUND): StoryReplay {
-  const seeds = [...(story.seeds ?? []), ...(story.seed === undefined ? [] : [story.seed])].map((text) => ({ title: '', text }))
+  const seeds = story.seeds.map((text) => ({ title: '', text }))
   let profile = buildProfile(
     { title: story.title, seeds, keywords: story.keywords, excludeKeywords: story.excludeKeywords, threshold: story.threshold },
     background,
